@@ -1,0 +1,91 @@
+package retention_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dcrc-go/dcrc/retention"
+)
+
+func ExampleAddMonths() {
+	d := retention.MustParseDate
+	fmt.Println(retention.AddMonths(d("2026-08-31"), -6))
+	fmt.Println(retention.AddMonths(d("2024-01-31"), 1))
+	// "Six months or more without a visit" as of 2026-08-31:
+	fmt.Println(retention.MonthsOrMoreAgo(d("2026-02-28"), d("2026-08-31"), 6))
+	fmt.Println(retention.MonthsOrMoreAgo(d("2026-03-01"), d("2026-08-31"), 6))
+	// Output:
+	// 2026-02-28
+	// 2024-02-29
+	// true
+	// false
+}
+
+func ExampleParseDate() {
+	_, err := retention.ParseDate("2025-02-30")
+	fmt.Println(err)
+	// Output:
+	// no such date "2025-02-30"
+}
+
+func ExamplePolicy_EstimateMileage() {
+	d := retention.MustParseDate
+	policy := retention.DefaultPolicy()
+	model := retention.Model{ID: "M1", Kind: retention.Passenger}
+	rules := policy.ForModel(&model)
+	car := retention.Vehicle{VIN: "LFV1", Model: "M1", DeliveredOn: d("2026-01-10")}
+	visits := []retention.Visit{
+		{ID: "RO1", VIN: "LFV1", OpenedOn: d("2026-03-01"), OdometerKm: 4800, Kind: retention.FirstService},
+		{ID: "RO2", VIN: "LFV1", OpenedOn: d("2026-06-01"), OdometerKm: 4100, Kind: retention.Repair}, // typo
+		{ID: "RO3", VIN: "LFV1", OpenedOn: d("2026-09-01"), OdometerKm: 14300, Kind: retention.Maintenance},
+	}
+	m := policy.EstimateMileage(&car, visits, &rules, d("2026-11-22"))
+	fmt.Printf("%.1f km/day (%s)\n", m.Rate.DailyKm(), m.Basis)
+	fmt.Println("odometer on 2026-11-22:", m.OdometerOn(d("2026-11-22")))
+	on, _ := m.DateReaching(30_000)
+	fmt.Println("30,000 km on", on)
+	for _, f := range m.Findings {
+		fmt.Println(f.Record, f.Field, f.Problem)
+	}
+	// Output:
+	// 61.1 km/day (recent)
+	// odometer on 2026-11-22: 19311
+	// 30,000 km on 2027-05-16
+	// visits/RO2 odometerKm odometer went backwards: 4100 km on 2026-06-01 after 4800 km on 2026-03-01
+}
+
+func ExamplePolicy_Stage() {
+	d := retention.MustParseDate
+	policy := retention.DefaultPolicy()
+	rules := policy.ForModel(&retention.Model{ID: "T1", Kind: retention.Commercial})
+	truck := retention.Vehicle{VIN: "LZZ1", Model: "T1", DeliveredOn: d("2023-01-31")}
+	for _, asOf := range []string{"2023-04-29", "2024-11-27", "2024-11-28", "2026-09-26"} {
+		m := policy.EstimateMileage(&truck, nil, &rules, d(asOf))
+		fmt.Println(asOf, policy.Stage(&truck, &rules, &m, d(asOf)))
+	}
+	m := policy.EstimateMileage(&truck, nil, &rules, d("2024-01-01"))
+	end, by := retention.WarrantyEnd(&truck, &rules, &m)
+	fmt.Println("warranty ends", end, "by", by)
+	// Output:
+	// 2023-04-29 new-car
+	// 2024-11-27 in-warranty
+	// 2024-11-28 out-of-warranty
+	// 2026-09-26 replacement
+	// warranty ends 2024-11-28 by mileage
+}
+
+func ExampleDecodeDataset() {
+	_, err := retention.DecodeDataset(strings.NewReader(`{
+	  "dealers": [{"id": "D1"}],
+	  "customers": [{"id": "C1"}],
+	  "models": [{"id": "M1"}],
+	  "vehicles": [{"vin": "LFV1", "customer": "C1", "model": "M1", "dealer": "D1",
+	                "deliveredOn": "2025-02-30"}]
+	}`))
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, retention.ErrInvalid))
+	// Output:
+	// vehicles/LFV1: deliveredOn: no such date "2025-02-30"
+	// true
+}

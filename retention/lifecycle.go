@@ -1,0 +1,49 @@
+package retention
+
+import "github.com/rickb777/date"
+
+// WarrantyEnd returns the day the warranty ends (POLICY.md §2): delivery +
+// WarrantyMonths or the day the estimated odometer reaches WarrantyKm,
+// whichever comes first, and which limit decided it. The vehicle is in
+// warranty on the days before it.
+func WarrantyEnd(v *Vehicle, r *ModelRules, m *Mileage) (date.Date, Limit) {
+	return limitDate(v, m, r.WarrantyMonths, r.WarrantyKm)
+}
+
+// ReplacementFrom returns the first day of the replacement stage (POLICY.md
+// §2, 置换期): delivery + ReplacementMonths or the day the estimated odometer
+// reaches ReplacementKm, whichever comes first, and which limit decided it.
+func ReplacementFrom(v *Vehicle, r *ModelRules, m *Mileage) (date.Date, Limit) {
+	return limitDate(v, m, r.ReplacementMonths, r.ReplacementKm)
+}
+
+func limitDate(v *Vehicle, m *Mileage, months, km int) (date.Date, Limit) {
+	byKm, ok := m.DateReaching(km)
+	return WhicheverFirst(AddMonths(v.DeliveredOn, months), byKm, ok)
+}
+
+// Stage returns the lifecycle stage of a vehicle as of asOf (POLICY.md §2),
+// the first that matches of:
+//
+//   - scrapped: the vehicle is marked scrapped;
+//   - new-car: asOf < delivery + NewCarMonths;
+//   - in-warranty: asOf < WarrantyEnd;
+//   - replacement: asOf ≥ ReplacementFrom;
+//   - out-of-warranty: otherwise.
+//
+// m is the vehicle's mileage estimate as of asOf.
+func (p *Policy) Stage(v *Vehicle, r *ModelRules, m *Mileage, asOf date.Date) Stage {
+	switch {
+	case v.Scrapped:
+		return StageScrapped
+	case asOf.Before(AddMonths(v.DeliveredOn, p.Lifecycle.NewCarMonths)):
+		return StageNewCar
+	}
+	if end, _ := WarrantyEnd(v, r, m); asOf.Before(end) {
+		return StageInWarranty
+	}
+	if from, _ := ReplacementFrom(v, r, m); !asOf.Before(from) {
+		return StageReplacement
+	}
+	return StageOutOfWarranty
+}

@@ -1,0 +1,111 @@
+package retention
+
+import (
+	"context"
+	"hash/fnv"
+	"iter"
+
+	"github.com/rickb777/date"
+)
+
+// The store interfaces. Adapters (package adapters/…) implement them; the
+// policy packages never see a store. Every method takes a context first and
+// stops, returning ctx.Err() wrapped in an *Error of kind ErrInternal, when
+// it is cancelled; writes are then rolled back. Streams yield their records
+// in the documented order; when an error is yielded, the stream ends.
+
+// VehicleHistory is a vehicle with its repair orders, oldest first (by
+// OpenedOn, then ID).
+type VehicleHistory struct {
+	Vehicle Vehicle
+	Visits  []Visit
+}
+
+// HistoryFilter selects the histories a stream yields.
+type HistoryFilter struct {
+	// Partition and Partitions select the customers whose
+	// PartitionOf(customer, Partitions) is Partition; Partitions 0 selects
+	// all. All vehicles of a customer fall in one partition.
+	Partition, Partitions int
+}
+
+// PartitionOf returns the partition, in 0..n-1, of a customer: FNV-1a of the
+// customer id modulo n. It is stable across processes and machines, so that
+// workers on different hosts can split the same network between them.
+func PartitionOf(customer string, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(customer))
+	return int(h.Sum32() % uint32(n))
+}
+
+// Importer loads a dataset.
+type Importer interface {
+	// Import validates ds (Dataset.Validate) and writes all of it in one
+	// transaction: on any error nothing is written. It returns ErrInvalid
+	// naming the record and field for invalid input, and ErrConflict when a
+	// dealer, model, customer, vehicle, visit or complaint id already exists
+	// in the store. References may point to records already in the store.
+	Import(ctx context.Context, ds *Dataset) error
+}
+
+// Reader reads the master data and the vehicle histories.
+type Reader interface {
+	// Dealers returns every dealer, by id.
+	Dealers(ctx context.Context) ([]Dealer, error)
+	// Models returns every model, by id.
+	Models(ctx context.Context) ([]Model, error)
+	// Customer returns one customer; ErrNotFound if there is none with id.
+	Customer(ctx context.Context, id string) (Customer, error)
+	// Customers streams every customer, by id.
+	Customers(ctx context.Context) iter.Seq2[Customer, error]
+	// Histories streams the vehicles selected by f with their visits, by
+	// customer id and then VIN, so that all vehicles of a customer come
+	// together. Memory use does not grow with the number of vehicles.
+	Histories(ctx context.Context, f HistoryFilter) iter.Seq2[VehicleHistory, error]
+}
+
+// Logs are the append-only records of what happened: contact attempts,
+// complaints and surveys. Nothing appended is ever overwritten.
+type Logs interface {
+	// AppendContacts records contact attempts.
+	AppendContacts(ctx context.Context, cs []Contact) error
+	// Contacts streams every contact attempt, by At and then in the order
+	// they were appended.
+	Contacts(ctx context.Context) iter.Seq2[Contact, error]
+	// AppendComplaints records complaints; ErrConflict if an id exists.
+	AppendComplaints(ctx context.Context, cs []Complaint) error
+	// Complaints streams every complaint, by id.
+	Complaints(ctx context.Context) iter.Seq2[Complaint, error]
+	// AppendSurveys records survey answers.
+	AppendSurveys(ctx context.Context, ss []Survey) error
+	// Surveys streams every survey, by At and then in the order appended.
+	Surveys(ctx context.Context) iter.Seq2[Survey, error]
+}
+
+// TaskFilter selects tasks.
+type TaskFilter struct {
+	// From and To bound the due date, inclusive; a nil bound is open.
+	From, To *date.Date
+}
+
+// Tasks stores the plans.
+type Tasks interface {
+	// SaveTasks stores tasks idempotently by Key: a task whose key is stored
+	// already is left as it is, so saving a plan twice stores each task once
+	// and never touches the contacts recorded against it. It returns how
+	// many tasks were new.
+	SaveTasks(ctx context.Context, ts []Task) (added int, err error)
+	// Tasks streams the stored tasks selected by f, by due date and key.
+	Tasks(ctx context.Context, f TaskFilter) iter.Seq2[Task, error]
+}
+
+// Store is everything dcrc needs from storage.
+type Store interface {
+	Importer
+	Reader
+	Logs
+	Tasks
+}

@@ -1,0 +1,83 @@
+package retention
+
+import "github.com/rickb777/date"
+
+// Touch is a kind of contact with a customer: a follow-up call, a reminder or
+// a care message (POLICY.md §10, "Touch names, owners and channels").
+type Touch uint8
+
+// The touches of POLICY.md §10.
+const (
+	SaleFollowup3D      Touch = iota + 1 // delivery + 3 days
+	SaleFollowup7D                       // delivery + 7 days, OEM call centre
+	SaleFollowup1M                       // delivery + 1 month
+	FirstServiceSMS                      // N+14 (N+35 for long-first-service models)
+	FirstServiceCall                     // N+21 (N+42)
+	MaintenanceDue                       // periodic maintenance due
+	MileageMilestone                     // odometer reached a milestone
+	InsuranceRenewal                     // 30 days before insurance expiry
+	InspectionDue                        // 30 days before the annual inspection
+	WarrantyExpiry                       // 30 days before the warranty end
+	ServiceFollowup2D                    // pick-up + 2 days
+	ServiceFollowup4D                    // pick-up + 4 days after a first service
+	Birthday                             // 7 days before the birthday
+	Holiday                              // on a holiday of the calendar
+	WinterCare                           // once a year
+	FirstOwnerKnowledge                  // weekly for first-time buyers
+	WeatherAlert                         // on a reported weather event
+	SwingCare                            // monthly for swing customers
+	LostRecall                           // once per loss episode
+	ChurnRiskRecall                      // two missed maintenances
+	LostContactCard                      // after three failed phone attempts
+)
+
+var touchNames = []string{"", "sale-followup-3d", "sale-followup-7d", "sale-followup-1m",
+	"first-service-sms", "first-service-call", "maintenance-due", "mileage-milestone",
+	"insurance-renewal", "inspection-due", "warranty-expiry", "service-followup-2d",
+	"service-followup-4d", "birthday", "holiday", "winter-care", "first-owner-knowledge",
+	"weather-alert", "swing-care", "lost-recall", "churn-risk-recall", "lost-contact-card"}
+
+// String returns the POLICY.md name of t.
+func (t Touch) String() string { return enumString("touch", touchNames, t) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (t Touch) MarshalText() ([]byte, error) { return enumMarshal("touch", touchNames, t) }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *Touch) UnmarshalText(b []byte) (err error) {
+	*t, err = enumParse[Touch]("touch", touchNames, b)
+	return err
+}
+
+// Touches lists every touch in declaration order.
+func Touches() []Touch {
+	ts := make([]Touch, 0, len(touchNames)-1)
+	for i := 1; i < len(touchNames); i++ {
+		ts = append(ts, Touch(i))
+	}
+	return ts
+}
+
+// Task is one piece of work of a day's plan (POLICY.md §10). Its Key is
+// stable: the same touch for the same subject and anchor date always has the
+// same key, so storing a plan twice stores each task once.
+type Task struct {
+	Key       string
+	Touch     Touch
+	Customer  string
+	VIN       string // "" for customer-level touches (birthday, holiday, …)
+	Anchor    date.Date
+	Owner     Role
+	Channel   Channel
+	DueOn     date.Date
+	ExpiresOn date.Date
+	Priority  int    // 1 highest … 3
+	Reason    string // the rule that fired, for people
+}
+
+// TaskKey returns the idempotency key of a touch for a subject and anchor
+// date: "touch/subject/YYYY-MM-DD". The subject is the VIN for vehicle
+// touches and the customer id for customer touches.
+func TaskKey(t Touch, subject string, anchor date.Date) string {
+	return t.String() + "/" + subject + "/" + anchor.String()
+}
