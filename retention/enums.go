@@ -215,6 +215,11 @@ func (o *Outcome) UnmarshalText(b []byte) (err error) {
 // Every other outcome is a failed attempt.
 func (o Outcome) Closes() bool { return o == Reached || o == Refused || o == SMSSent }
 
+// Failed reports whether the attempt did not reach the customer at all (no
+// answer, busy, wrong number): the attempts that count towards lost-contact
+// (POLICY.md §5). Reached, refused and callback-later all reached a person.
+func (o Outcome) Failed() bool { return o == NoAnswer || o == Busy || o == WrongNumber }
+
 // Severity is the severity of a complaint; it selects the SLA (POLICY.md §9).
 type Severity uint8
 

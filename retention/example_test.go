@@ -43,7 +43,7 @@ func ExamplePolicy_EstimateMileage() {
 	m := policy.EstimateMileage(&car, visits, &rules, d("2026-11-22"))
 	fmt.Printf("%.1f km/day (%s)\n", m.Rate.DailyKm(), m.Basis)
 	fmt.Println("odometer on 2026-11-22:", m.OdometerOn(d("2026-11-22")))
-	on, _ := m.DateReaching(30_000)
+	on, _ := m.DateReaching(30_000, car.DeliveredOn)
 	fmt.Println("30,000 km on", on)
 	for _, f := range m.Findings {
 		fmt.Println(f.Record, f.Field, f.Problem)

@@ -58,6 +58,7 @@ type wireCustomer struct {
 	VIP          bool    `json:"vip"`
 	Region       string  `json:"region,omitempty"`
 	DoNotContact bool    `json:"doNotContact"`
+	Referrals    int     `json:"referrals,omitempty"`
 }
 
 type wireVehicle struct {
@@ -301,7 +302,7 @@ func DecodeDataset(r io.Reader) (*Dataset, error) {
 		d.record = RecordName("customers", x.ID, i)
 		ds.Customers[i] = Customer{ID: x.ID, Name: x.Name, Phone: x.Phone,
 			Birthday: d.optDate("birthday", x.Birthday), Kind: enum(d, "kind", x.Kind, Individual),
-			VIP: x.VIP, Region: x.Region, DoNotContact: x.DoNotContact}
+			VIP: x.VIP, Region: x.Region, DoNotContact: x.DoNotContact, Referrals: x.Referrals}
 		return nil
 	})
 	each("vehicles", w.Vehicles, func(i int, d *decoder) error {
@@ -419,7 +420,7 @@ func (ds *Dataset) EncodeJSON(w io.Writer) error {
 	for _, x := range ds.Customers {
 		out.Customers = append(out.Customers, wireCustomer{ID: x.ID, Name: x.Name, Phone: x.Phone,
 			Birthday: str(x.Birthday), Kind: x.Kind.String(), VIP: x.VIP, Region: x.Region,
-			DoNotContact: x.DoNotContact})
+			DoNotContact: x.DoNotContact, Referrals: x.Referrals})
 	}
 	for _, x := range ds.Vehicles {
 		out.Vehicles = append(out.Vehicles, wireVehicle{VIN: x.VIN, Customer: x.Customer, Model: x.Model,

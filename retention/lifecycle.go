@@ -18,7 +18,7 @@ func ReplacementFrom(v *Vehicle, r *ModelRules, m *Mileage) (date.Date, Limit) {
 }
 
 func limitDate(v *Vehicle, m *Mileage, months, km int) (date.Date, Limit) {
-	byKm, ok := m.DateReaching(km)
+	byKm, ok := m.DateReaching(km, v.DeliveredOn)
 	return WhicheverFirst(AddMonths(v.DeliveredOn, months), byKm, ok)
 }
 

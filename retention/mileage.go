@@ -246,13 +246,21 @@ func (m *Mileage) OdometerOn(d date.Date) int {
 	return r.Km + m.Rate.KmIn(DaysBetween(r.On, d))
 }
 
-// DateReaching returns the first date on which the estimated odometer
-// (OdometerOn) is km or more, and false when that never happens because the
-// vehicle is not driven.
-func (m *Mileage) DateReaching(km int) (date.Date, bool) {
-	for i, r := range m.Readings {
-		if r.Km >= km {
-			return r.On, true
+// DateReaching returns the first date on or after from on which the
+// estimated odometer (OdometerOn) is km or more, and false when that never
+// happens because the vehicle is not driven. Pass the delivery date to ask
+// "since delivery", or an anchor such as the last maintenance to ask "after
+// it".
+func (m *Mileage) DateReaching(km int, from date.Date) (date.Date, bool) {
+	i := max(m.latest(from), 0)
+	for ; i < len(m.Readings); i++ {
+		r := m.Readings[i]
+		start := r.On
+		if from.After(start) {
+			start = from
+		}
+		if m.OdometerOn(start) >= km {
+			return start, true
 		}
 		days, ok := m.Rate.DaysFor(km - r.Km)
 		if !ok {

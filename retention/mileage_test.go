@@ -158,7 +158,7 @@ func TestOdometerOnAndDateReaching(t *testing.T) {
 		{100000, "2030-06-24"}, // 94,000 km / 50 = 1,880 days after 2025-05-01
 	}
 	for _, tt := range reach {
-		got, ok := m.DateReaching(tt.km)
+		got, ok := m.DateReaching(tt.km, v.DeliveredOn)
 		if !ok || got.String() != tt.want {
 			t.Errorf("DateReaching(%d) = %s, %v, want %s", tt.km, got, ok, tt.want)
 		}
@@ -170,10 +170,10 @@ func TestOdometerOnAndDateReaching(t *testing.T) {
 		}
 	}
 	parked := Mileage{Rate: Rate{0, 60}, Basis: BasisAll, Readings: []Reading{{On: d("2025-01-01"), Km: 10}}}
-	if on, ok := parked.DateReaching(11); ok {
+	if on, ok := parked.DateReaching(11, d("2025-01-01")); ok {
 		t.Errorf("a parked vehicle reaches 11 km on %s", on)
 	}
-	if on, ok := parked.DateReaching(10); !ok || on != d("2025-01-01") {
+	if on, ok := parked.DateReaching(10, d("2025-01-01")); !ok || on != d("2025-01-01") {
 		t.Errorf("DateReaching(reading) = %s, %v", on, ok)
 	}
 }

@@ -116,7 +116,23 @@ type TierPolicy struct {
 	PotentialShare        decimal.Decimal // 0.30: the next 30%
 	FleetAtLeastPotential bool            // true: fleet (group) customers are at least potential
 	VIPAtLeastPotential   bool            // true: VIP customers are at least potential
+
+	// ScoreWeights weigh the parts of the value score; they must sum to 1.
+	// The parts are "purchase" (the price of the customer's vehicles),
+	// "vehicles" (how many), "spend" and "visits" (service of the last 12
+	// months) and "referrals". A part left out weighs nothing.
+	ScoreWeights []Weight
 }
+
+// The parts of the value score (POLICY.md §8), the names of
+// TierPolicy.ScoreWeights.
+const (
+	ScorePurchase  = "purchase"
+	ScoreVehicles  = "vehicles"
+	ScoreSpend     = "spend"
+	ScoreVisits    = "visits"
+	ScoreReferrals = "referrals"
+)
 
 // SatisfactionPolicy is POLICY.md §9.
 type SatisfactionPolicy struct {
@@ -185,7 +201,9 @@ func DefaultPolicy() Policy {
 			LossReasons: []string{"price", "distance", "service-quality", "moved", "sold",
 				"repaired-elsewhere", "low-usage", "other"}},
 		Tiers: TierPolicy{CoreShare: d("0.20"), PotentialShare: d("0.30"),
-			FleetAtLeastPotential: true, VIPAtLeastPotential: true},
+			FleetAtLeastPotential: true, VIPAtLeastPotential: true,
+			ScoreWeights: []Weight{{ScorePurchase, d("0.25")}, {ScoreVehicles, d("0.15")},
+				{ScoreSpend, d("0.30")}, {ScoreVisits, d("0.20")}, {ScoreReferrals, d("0.10")}}},
 		Satisfaction: SatisfactionPolicy{ComebackDays: 30,
 			CSIWeights: []Weight{{"service-initiation", d("0.2")}, {"service-advisor", d("0.2")},
 				{"facility", d("0.2")}, {"vehicle-pickup", d("0.2")}, {"service-quality", d("0.2")}},
@@ -304,6 +322,14 @@ func (p *Policy) Validate() error {
 	v.share("tiers.potentialShare", t.PotentialShare)
 	if t.CoreShare.Add(t.PotentialShare).GreaterThan(decimal.NewFromInt(1)) {
 		v.add("tiers.potentialShare", "coreShare %s + potentialShare %s exceed 1", t.CoreShare, t.PotentialShare)
+	}
+	v.weights("tiers.scoreWeights", t.ScoreWeights)
+	for i, w := range t.ScoreWeights {
+		switch w.Name {
+		case ScorePurchase, ScoreVehicles, ScoreSpend, ScoreVisits, ScoreReferrals:
+		default:
+			v.add(fmt.Sprintf("tiers.scoreWeights[%d]", i), "unknown part %q of the value score", w.Name)
+		}
 	}
 
 	sa := &p.Satisfaction

@@ -54,6 +54,9 @@ func TestPolicyValidate(t *testing.T) {
 			p.Satisfaction.AdvisorWeights[0].Weight = dec("-0.5")
 			p.Satisfaction.AdvisorWeights[1].Weight = dec("1.1")
 		}, []string{"policy: satisfaction.advisorWeights[0]"}},
+		{"unknown part of the value score", func(p *Policy) {
+			p.Tiers.ScoreWeights = []Weight{{"purchase", dec("0.5")}, {"loyalty", dec("0.5")}}
+		}, []string{"policy: tiers.scoreWeights[1]"}},
 		{"SLA solve before respond", func(p *Policy) { p.Satisfaction.MajorSolve = 30 * time.Minute }, []string{"policy: satisfaction.majorSolve"}},
 		{"winter care on Feb 29", func(p *Policy) { p.Care.WinterCareMonth, p.Care.WinterCareDay = time.February, 29 }, []string{"policy: care.winterCareDay"}},
 		{"duplicate loss reason", func(p *Policy) { p.Status.LossReasons = append(p.Status.LossReasons, "price") }, []string{"policy: status.lossReasons[8]"}},

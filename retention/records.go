@@ -43,6 +43,7 @@ type Customer struct {
 	VIP          bool
 	Region       string
 	DoNotContact bool // no marketing or care touch (POLICY.md §10)
+	Referrals    int  // customers this one brought in; part of the value score (POLICY.md §8)
 }
 
 // HasContactData reports whether the customer can be reached at all: the

@@ -1,6 +1,11 @@
 package retention
 
-import "github.com/rickb777/date"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rickb777/date"
+)
 
 // Touch is a kind of contact with a customer: a follow-up call, a reminder or
 // a care message (POLICY.md §10, "Touch names, owners and channels").
@@ -80,4 +85,23 @@ type Task struct {
 // touches and the customer id for customer touches.
 func TaskKey(t Touch, subject string, anchor date.Date) string {
 	return t.String() + "/" + subject + "/" + anchor.String()
+}
+
+// ParseTaskKey splits a key made by TaskKey into its touch, subject and
+// anchor date. The subject may itself contain slashes.
+func ParseTaskKey(key string) (Touch, string, date.Date, error) {
+	first := strings.IndexByte(key, '/')
+	last := strings.LastIndexByte(key, '/')
+	if first < 0 || last <= first {
+		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("malformed task key %q (want touch/subject/YYYY-MM-DD)", key))
+	}
+	var t Touch
+	if err := t.UnmarshalText([]byte(key[:first])); err != nil || t == 0 {
+		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("task key %q has an unknown touch", key))
+	}
+	anchor, err := ParseDate(key[last+1:])
+	if err != nil {
+		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("task key %q: %v", key, err))
+	}
+	return t, key[first+1 : last], anchor, nil
 }

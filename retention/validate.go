@@ -100,6 +100,7 @@ func (c *Customer) Validate() error {
 	p := problems{record: RecordName("customers", c.ID, 0)}
 	p.required("id", c.ID)
 	enumCheck(&p, "kind", customerKindNames, c.Kind, true)
+	p.nonNegative("referrals", c.Referrals)
 	return p.err()
 }
 

@@ -1,0 +1,528 @@
+package classify
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// Options configure a Classifier. A nil *Options means the defaults.
+type Options struct {
+	// Dealer, when not empty, restricts the visits that count for status,
+	// tiers and statistics to the visits at that dealer, and flags the
+	// vehicles whose home dealer is another one as transient (POLICY.md §7).
+	// Empty: every station of the network counts.
+	Dealer string
+}
+
+// Classifier applies POLICY.md §7–§8 with one validated policy. It is
+// immutable and safe for concurrent use.
+type Classifier struct {
+	policy retention.Policy
+	dealer string
+	models map[string]model
+	dflt   model
+}
+
+type model struct {
+	rules  retention.ModelRules
+	series string
+}
+
+// New returns a Classifier for the policy and the models of the vehicles
+// it will see. It returns an ErrInvalid error naming every bad field when
+// the policy or a model is invalid.
+func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Classifier, error) {
+	if err := policy.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Classifier{policy: *policy, models: make(map[string]model, len(models)), dflt: model{rules: policy.ForModel(nil)}}
+	if opts != nil {
+		c.dealer = opts.Dealer
+	}
+	for i := range models {
+		m := &models[i]
+		if err := m.Validate(); err != nil {
+			return nil, err
+		}
+		c.models[m.ID] = model{rules: policy.ForModel(m), series: m.Series}
+	}
+	return c, nil
+}
+
+// Policy returns the classifier's policy. The slices and maps in it are
+// shared: do not change them.
+func (c *Classifier) Policy() *retention.Policy { return &c.policy }
+
+// Rule names the rule of POLICY.md §7 that decided a status, so that a DMS
+// screen can say why a vehicle is lost.
+type Rule uint8
+
+// The status rules, in the order they are tried.
+const (
+	RuleScrapped      Rule = iota + 1 // the vehicle is marked scrapped
+	RuleSold                          // a lost-recall call recorded it sold or scrapped
+	RuleNotEffective                  // neither delivered nor visited within 12 months
+	RuleNew                           // delivered less than 4 months ago
+	RuleLostLastVisit                 // last visit 6 months ago or more
+	RuleLostNoVisit                   // never visited, delivered 4 months ago or more
+	RuleActive                        // ≥ 4 visits in 12 months, the last within 4 months
+	RuleSwing                         // ≤ 2 visits in 12 months
+	RuleRegular                       // none of the above
+)
+
+var ruleNames = []string{"", "scrapped", "sold", "not-effective", "new", "lost-last-visit",
+	"lost-no-visit", "active", "swing", "regular"}
+
+// String returns the kebab-case name of the rule.
+func (r Rule) String() string {
+	if int(r) < len(ruleNames) {
+		return ruleNames[r]
+	}
+	return fmt.Sprintf("rule(%d)", uint8(r))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (r Rule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Flags are the markers of POLICY.md §7 beside a status.
+type Flags uint8
+
+// The flags.
+const (
+	// MaybeLowUsage: a lost vehicle that was driven less than one service
+	// interval since its last visit; confirm by phone, do not send a
+	// win-back offer (003).
+	MaybeLowUsage Flags = 1 << iota
+	// Transient: for a dealer, a vehicle whose home dealer is another one (过路车).
+	Transient
+	// LostContact: three phone attempts of one task failed and nobody was
+	// reached since (失联, 002).
+	LostContact
+	// ChurnRisk: two consecutive maintenances due and missed (004).
+	ChurnRisk
+)
+
+var flagNames = []string{"maybe-low-usage", "transient", "lost-contact", "churn-risk"}
+
+// Has reports whether all of g are set in f.
+func (f Flags) Has(g Flags) bool { return f&g == g }
+
+// Names returns the names of the set flags in declaration order; never nil.
+func (f Flags) Names() []string {
+	out := []string{}
+	for i, n := range flagNames {
+		if f&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// String returns the names joined by commas.
+func (f Flags) String() string { return strings.Join(f.Names(), ",") }
+
+// VehicleResult is the classification of one vehicle as of a date.
+type VehicleResult struct {
+	VIN, Customer, Model, Series string
+	Dealer                       string // the selling dealer
+
+	Stage  retention.Stage
+	Status retention.Status
+	Rule   Rule   // the rule that decided Status
+	Reason string // the rule with the vehicle's dates, for people
+
+	Retained, Effective bool
+	VisitsInWindow      int        // counted visits within VisitWindowMonths
+	LastVisit           *date.Date // the last counted visit; nil if none
+	LastAdvisor         string     // its service advisor
+	HomeDealer          string
+	Flags               Flags
+
+	Mileage        retention.Mileage
+	NextService    retention.ServiceDue
+	MissedServices int // consecutive maintenances missed up to asOf
+
+	// The last lost-recall contact of the vehicle, if any.
+	RecallOutcome    retention.Outcome
+	RecallLossReason string
+
+	// Facts for the retention KPIs (Stats).
+	kpi kpiFacts
+	// The value of the vehicle to its customer (POLICY.md §8).
+	price     decimal.Decimal
+	spend12   decimal.Decimal
+	visits12  int
+	delivered date.Date
+}
+
+// kpiFacts are what a vehicle contributes to the KPIs of Stats.
+type kpiFacts struct {
+	holdBase, held             bool // visited 13–24 months ago; and again in the last 12
+	winBackBase, wonBack       bool // lost or dormant a year ago; visited since
+	firstYearBase, firstYearIn bool // delivered 13–24 months ago; visited within 12 months of it
+}
+
+// CustomerInput is one customer with its vehicles and the contacts recorded
+// against its tasks (any order).
+type CustomerInput struct {
+	Customer retention.Customer
+	Vehicles []retention.VehicleHistory
+	Contacts []retention.Contact
+}
+
+// CustomerResult is the classification of one customer as of a date.
+type CustomerResult struct {
+	ID       string
+	Status   retention.Status // the best of its vehicles' (0 when it has none)
+	Flags    Flags            // LostContact, and the union of its vehicles' flags
+	Tier     Tier             // set by AssignTiers
+	Vehicles []VehicleResult  // by VIN
+
+	// Dealer is the dealer whose customers it is ranked with for tiers: the
+	// home dealer of its most recently delivered retained vehicle.
+	Dealer    string
+	Effective bool // at least one effective vehicle
+
+	kind      retention.CustomerKind
+	vip       bool
+	referrals int
+	hasPhone  bool
+}
+
+// Customer classifies a customer and its vehicles as of asOf.
+func (c *Classifier) Customer(in *CustomerInput, asOf date.Date) CustomerResult {
+	res := CustomerResult{ID: in.Customer.ID, kind: in.Customer.Kind, vip: in.Customer.VIP,
+		referrals: in.Customer.Referrals, hasPhone: in.Customer.HasContactData(),
+		Vehicles: make([]VehicleResult, 0, len(in.Vehicles))}
+	recalls := c.recallContacts(in.Contacts, asOf)
+	for i := range in.Vehicles {
+		res.Vehicles = append(res.Vehicles, c.Vehicle(&in.Vehicles[i], recalls[in.Vehicles[i].Vehicle.VIN], asOf))
+	}
+	slices.SortFunc(res.Vehicles, func(a, b VehicleResult) int { return cmp.Compare(a.VIN, b.VIN) })
+	var newest *VehicleResult
+	for i := range res.Vehicles {
+		v := &res.Vehicles[i]
+		if res.Status == 0 || v.Status < res.Status {
+			res.Status = v.Status
+		}
+		res.Flags |= v.Flags
+		res.Effective = res.Effective || v.Effective
+		if v.Retained && (newest == nil || v.delivered.After(newest.delivered)) {
+			newest = v
+		}
+	}
+	if newest != nil {
+		res.Dealer = newest.HomeDealer
+	} else if len(res.Vehicles) > 0 {
+		res.Dealer = res.Vehicles[0].HomeDealer
+	}
+	if c.lostContact(in.Contacts, asOf) {
+		res.Flags |= LostContact
+	}
+	return res
+}
+
+// recallContacts returns the lost-recall contacts on or before asOf by VIN.
+func (c *Classifier) recallContacts(cs []retention.Contact, asOf date.Date) map[string][]retention.Contact {
+	var out map[string][]retention.Contact
+	for _, ct := range cs {
+		if date.NewAt(ct.At).After(asOf) {
+			continue
+		}
+		touch, subject, _, err := retention.ParseTaskKey(ct.Task)
+		if err != nil || touch != retention.LostRecall {
+			continue
+		}
+		if out == nil {
+			out = map[string][]retention.Contact{}
+		}
+		out[subject] = append(out[subject], ct)
+	}
+	return out
+}
+
+// lostContact applies POLICY.md §5: MaxAttempts failed phone attempts
+// (Outcome.Failed) of one task, and nobody reached on any task after the
+// last of them (a reached, refused or callback-later outcome clears it).
+func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) bool {
+	sorted := slices.Clone(cs)
+	slices.SortStableFunc(sorted, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
+	failed := map[string]int{}
+	lost := false
+	for _, ct := range sorted {
+		if date.NewAt(ct.At).After(asOf) {
+			break
+		}
+		switch {
+		case ct.Outcome == retention.Reached || ct.Outcome == retention.Refused || ct.Outcome == retention.CallbackLater:
+			lost = false
+			clear(failed)
+		case ct.Channel == retention.Phone && ct.Outcome.Failed():
+			failed[ct.Task]++
+			if failed[ct.Task] >= c.policy.Followups.MaxAttempts {
+				lost = true
+			}
+		}
+	}
+	return lost
+}
+
+// counted reports whether a visit counts for status under the options.
+func (c *Classifier) counted(v *retention.Visit, asOf date.Date) bool {
+	return !v.OpenedOn.After(asOf) && (c.dealer == "" || v.Dealer == c.dealer)
+}
+
+// visitFacts summarises the counted visits of a vehicle as of a date.
+type visitFacts struct {
+	last     int // index of the last counted visit, or -1
+	inWindow int // counted visits within VisitWindowMonths
+	anyIn12  bool
+}
+
+func (c *Classifier) facts(visits []retention.Visit, asOf date.Date) visitFacts {
+	st := &c.policy.Status
+	f := visitFacts{last: -1}
+	windowFrom := retention.AddMonths(asOf, -st.VisitWindowMonths)
+	effectiveFrom := retention.AddMonths(asOf, -st.EffectiveMonths)
+	for i := range visits {
+		v := &visits[i]
+		if !c.counted(v, asOf) {
+			continue
+		}
+		if v.OpenedOn.After(windowFrom) {
+			f.inWindow++
+		}
+		if v.OpenedOn.After(effectiveFrom) {
+			f.anyIn12 = true
+		}
+		if f.last < 0 || v.OpenedOn.After(visits[f.last].OpenedOn) ||
+			(v.OpenedOn == visits[f.last].OpenedOn && v.ID > visits[f.last].ID) {
+			f.last = i
+		}
+	}
+	return f
+}
+
+// status applies the first-match rules of POLICY.md §7 to a retained
+// vehicle.
+func (c *Classifier) status(v *retention.Vehicle, visits []retention.Visit, f visitFacts, asOf date.Date) (retention.Status, Rule, string) {
+	st := &c.policy.Status
+	deliveredRecently := retention.WithinMonths(v.DeliveredOn, asOf, st.EffectiveMonths) || v.DeliveredOn.After(asOf)
+	if !deliveredRecently && !f.anyIn12 {
+		return retention.StatusDormant, RuleNotEffective, fmt.Sprintf(
+			"delivered %s and no visit within %d months of %s", v.DeliveredOn, st.EffectiveMonths, asOf)
+	}
+	// "Less than k months ago" is the complement of "k months or more ago",
+	// both measured back from asOf (POLICY.md §1).
+	if !retention.MonthsOrMoreAgo(v.DeliveredOn, asOf, st.NewMonths) {
+		return retention.StatusNew, RuleNew, fmt.Sprintf(
+			"delivered %s, less than %d months before %s", v.DeliveredOn, st.NewMonths, asOf)
+	}
+	if f.last < 0 {
+		return retention.StatusLost, RuleLostNoVisit, fmt.Sprintf(
+			"no visit since the delivery on %s, %d months or more before %s", v.DeliveredOn, st.NewMonths, asOf)
+	}
+	last := visits[f.last].OpenedOn
+	if retention.MonthsOrMoreAgo(last, asOf, st.LostMonths) {
+		return retention.StatusLost, RuleLostLastVisit, fmt.Sprintf(
+			"last visit %s, %d months or more before %s", last, st.LostMonths, asOf)
+	}
+	if f.inWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths) {
+		return retention.StatusActive, RuleActive, fmt.Sprintf(
+			"%s within %d months, the last on %s", visitsText(f.inWindow), st.VisitWindowMonths, last)
+	}
+	if f.inWindow <= st.SwingMaxVisits {
+		return retention.StatusSwing, RuleSwing, fmt.Sprintf(
+			"%s within %d months (at most %d)", visitsText(f.inWindow), st.VisitWindowMonths, st.SwingMaxVisits)
+	}
+	return retention.StatusRegular, RuleRegular, fmt.Sprintf(
+		"%s within %d months, the last on %s", visitsText(f.inWindow), st.VisitWindowMonths, last)
+}
+
+// visitsText returns "1 visit" or "n visits".
+func visitsText(n int) string {
+	if n == 1 {
+		return "1 visit"
+	}
+	return fmt.Sprintf("%d visits", n)
+}
+
+// Vehicle classifies one vehicle as of asOf. recalls are the contacts of
+// its lost-recall tasks (any order; those after asOf are ignored).
+func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Contact, asOf date.Date) VehicleResult {
+	v := &h.Vehicle
+	m, ok := c.models[v.Model]
+	if !ok {
+		m = c.dflt
+	}
+	st := &c.policy.Status
+	r := VehicleResult{VIN: v.VIN, Customer: v.Customer, Model: v.Model, Series: m.series, Dealer: v.Dealer,
+		price: v.Price, delivered: v.DeliveredOn}
+	r.Mileage = c.policy.EstimateMileage(v, h.Visits, &m.rules, asOf)
+	r.Stage = c.policy.Stage(v, &m.rules, &r.Mileage, asOf)
+	r.NextService = retention.NextService(v, h.Visits, &m.rules, &r.Mileage, asOf)
+	r.HomeDealer = c.homeDealer(h, asOf)
+
+	var lastRecall *retention.Contact
+	for i := range recalls {
+		ct := &recalls[i]
+		if date.NewAt(ct.At).After(asOf) {
+			continue
+		}
+		if lastRecall == nil || ct.At.After(lastRecall.At) {
+			lastRecall = ct
+		}
+	}
+	if lastRecall != nil {
+		r.RecallOutcome, r.RecallLossReason = lastRecall.Outcome, lastRecall.LossReason
+	}
+
+	f := c.facts(h.Visits, asOf)
+	r.VisitsInWindow = f.inWindow
+	if f.last >= 0 {
+		last := h.Visits[f.last]
+		r.LastVisit, r.LastAdvisor = &last.OpenedOn, last.Advisor
+	}
+	switch {
+	case v.Scrapped:
+		r.Status, r.Rule, r.Reason = retention.StatusScrapped, RuleScrapped, "marked scrapped"
+	case lastRecall != nil && (lastRecall.LossReason == "sold" || lastRecall.LossReason == "scrapped"):
+		r.Status, r.Rule, r.Reason = retention.StatusScrapped, RuleSold,
+			fmt.Sprintf("lost-recall call on %s recorded %q", date.NewAt(lastRecall.At), lastRecall.LossReason)
+	default:
+		r.Retained = true
+		r.Status, r.Rule, r.Reason = c.status(v, h.Visits, f, asOf)
+		r.Effective = r.Status != retention.StatusDormant
+	}
+
+	if c.dealer != "" && r.HomeDealer != c.dealer {
+		r.Flags |= Transient
+	}
+	if r.Status == retention.StatusLost {
+		since := v.DeliveredOn
+		if r.LastVisit != nil {
+			since = *r.LastVisit
+		}
+		if r.Mileage.OdometerOn(asOf)-r.Mileage.OdometerOn(since) < m.rules.ServiceIntervalKm {
+			r.Flags |= MaybeLowUsage
+		}
+	}
+	if r.Effective {
+		r.MissedServices = c.missedServices(h, &m.rules, &r.Mileage, asOf)
+		if r.MissedServices >= st.ChurnMissedInRow {
+			r.Flags |= ChurnRisk
+		}
+	}
+
+	// Value and KPI facts over the counted visits.
+	yearAgo := retention.AddMonths(asOf, -st.EffectiveMonths)
+	twoYearsAgo := retention.AddMonths(asOf, -2*st.EffectiveMonths)
+	r.spend12 = decimal.Zero
+	for i := range h.Visits {
+		vi := &h.Visits[i]
+		if !c.counted(vi, asOf) {
+			continue
+		}
+		switch {
+		case vi.OpenedOn.After(yearAgo):
+			r.visits12++
+			r.spend12 = r.spend12.Add(vi.Amount)
+			r.kpi.held = true
+			r.kpi.wonBack = true
+		case vi.OpenedOn.After(twoYearsAgo):
+			r.kpi.holdBase = true
+		}
+		if vi.OpenedOn.After(v.DeliveredOn) && !vi.OpenedOn.After(retention.AddMonths(v.DeliveredOn, st.EffectiveMonths)) {
+			r.kpi.firstYearIn = true
+		}
+	}
+	r.kpi.held = r.kpi.held && r.kpi.holdBase
+	r.kpi.firstYearBase = v.DeliveredOn.After(twoYearsAgo) && !v.DeliveredOn.After(yearAgo)
+	r.kpi.firstYearIn = r.kpi.firstYearIn && r.kpi.firstYearBase
+	if r.Retained && !v.DeliveredOn.After(yearAgo) {
+		then, _, _ := c.status(v, h.Visits, c.facts(h.Visits, yearAgo), yearAgo)
+		r.kpi.winBackBase = then == retention.StatusLost || then == retention.StatusDormant
+	}
+	r.kpi.wonBack = r.kpi.wonBack && r.kpi.winBackBase
+	return r
+}
+
+// homeDealer returns the dealer with the most visits of the vehicle within
+// HomeDealerMonths (ties: the most recent visit, then the smaller id), or
+// the selling dealer when there are none (POLICY.md §7). All stations count.
+func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) string {
+	type tally struct {
+		n    int
+		last date.Date
+	}
+	var counts map[string]*tally
+	from := retention.AddMonths(asOf, -c.policy.Status.HomeDealerMonths)
+	for i := range h.Visits {
+		vi := &h.Visits[i]
+		if vi.OpenedOn.After(asOf) || !vi.OpenedOn.After(from) {
+			continue
+		}
+		if counts == nil {
+			counts = map[string]*tally{}
+		}
+		t := counts[vi.Dealer]
+		if t == nil {
+			t = &tally{}
+			counts[vi.Dealer] = t
+		}
+		t.n++
+		if t.n == 1 || vi.OpenedOn.After(t.last) {
+			t.last = vi.OpenedOn
+		}
+	}
+	best, bestT := h.Vehicle.Dealer, (*tally)(nil)
+	for d, t := range counts {
+		if bestT == nil || t.n > bestT.n || (t.n == bestT.n && (t.last.After(bestT.last) || (t.last == bestT.last && d < best))) {
+			best, bestT = d, t
+		}
+	}
+	return best
+}
+
+// missedServices counts the maintenances due and missed in a row up to
+// asOf (POLICY.md §7 churn-risk): a maintenance is missed when no
+// maintenance visit is opened after its anchor and at most ChurnGraceDays
+// after its due date, and the grace period is over; the next one is then
+// due an interval after the missed due date. A maintenance visit resets the
+// count.
+func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, asOf date.Date) int {
+	v := &h.Vehicle
+	grace := c.policy.Status.ChurnGraceDays
+	maint := make([]date.Date, 0, len(h.Visits))
+	for i := range h.Visits {
+		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && c.counted(vi, asOf) {
+			maint = append(maint, vi.OpenedOn)
+		}
+	}
+	slices.SortFunc(maint, func(a, b date.Date) int { return int(a.Sub(b)) })
+	due := retention.ServiceAfter(v.DeliveredOn, v.DeliveryOdometerKm, rules.FirstServiceMonths, rules.FirstServiceKm, m)
+	missed, next := 0, 0 // next: the first maintenance visit not yet used as an anchor
+	for {
+		deadline := retention.AddDays(due.DueOn, grace)
+		for next < len(maint) && !maint[next].After(due.Anchor) {
+			next++
+		}
+		if next < len(maint) && !maint[next].After(deadline) {
+			on := maint[next]
+			missed = 0
+			due = retention.ServiceAfter(on, m.OdometerOn(on), rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
+			continue
+		}
+		if !asOf.After(deadline) {
+			return missed
+		}
+		missed++
+		due = retention.ServiceAfter(due.DueOn, due.OdometerKm, rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
+	}
+}

@@ -1,0 +1,66 @@
+package classify_test
+
+import (
+	"fmt"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+)
+
+func Example() {
+	d := retention.MustParseDate
+	policy := retention.DefaultPolicy()
+	models := []retention.Model{{ID: "M1", Series: "S1", Kind: retention.Passenger}}
+	c, err := classify.New(&policy, models, nil)
+	if err != nil {
+		panic(err)
+	}
+	visit := func(id, on string) retention.Visit {
+		return retention.Visit{ID: id, VIN: "LFV1", Dealer: "D1", OpenedOn: d(on), ClosedOn: d(on), Kind: retention.Maintenance}
+	}
+	in := classify.CustomerInput{
+		Customer: retention.Customer{ID: "C1", Phone: "13800000000", Kind: retention.Individual},
+		Vehicles: []retention.VehicleHistory{{
+			Vehicle: retention.Vehicle{VIN: "LFV1", Customer: "C1", Model: "M1", Dealer: "D1",
+				DeliveredOn: d("2025-01-10"), Purchase: retention.FirstPurchase},
+			Visits: []retention.Visit{visit("RO1", "2025-04-02"), visit("RO2", "2026-02-28")},
+		}},
+	}
+	// Six months before 2026-08-28 … 2026-08-31 is 2026-02-28 (clamped), so
+	// the visit of 2026-02-28 turns six months old on 2026-08-28.
+	for _, asOf := range []string{"2026-08-27", "2026-08-28"} {
+		r := c.Customer(&in, d(asOf))
+		v := r.Vehicles[0]
+		fmt.Printf("%s: %s (%s) flags=%v\n", asOf, v.Status, v.Reason, v.Flags.Names())
+	}
+	// Output:
+	// 2026-08-27: swing (1 visit within 12 months (at most 2)) flags=[]
+	// 2026-08-28: lost (last visit 2026-02-28, 6 months or more before 2026-08-28) flags=[]
+}
+
+func ExampleStats() {
+	d := retention.MustParseDate
+	policy := retention.DefaultPolicy()
+	c, err := classify.New(&policy, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	var stats classify.Stats
+	for i, delivered := range []string{"2026-07-01", "2025-10-01", "2019-05-01"} {
+		vin := fmt.Sprintf("V%d", i)
+		in := classify.CustomerInput{Customer: retention.Customer{ID: vin, Phone: "1"},
+			Vehicles: []retention.VehicleHistory{{Vehicle: retention.Vehicle{VIN: vin, Customer: vin, Model: "M",
+				Dealer: "D1", DeliveredOn: d(delivered)}}}}
+		r := c.Customer(&in, d("2026-08-31"))
+		stats.Add(&r)
+	}
+	for _, s := range stats.Report().VehicleStatus {
+		if s.Count > 0 {
+			fmt.Println(s.Status, s.Count, s.Share)
+		}
+	}
+	// Output:
+	// new 1 0.3334
+	// lost 1 0.3333
+	// dormant 1 0.3333
+}

@@ -1,0 +1,95 @@
+package classify
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// tierInput is an effective customer (a vehicle delivered a month before
+// asOf) of a dealer with the price of its vehicle.
+func tierInput(id, dealer string, price int64, kind retention.CustomerKind, vip bool) CustomerInput {
+	return CustomerInput{Customer: retention.Customer{ID: id, Kind: kind, VIP: vip},
+		Vehicles: []retention.VehicleHistory{{Vehicle: retention.Vehicle{VIN: "V" + id, Customer: id, Model: "M1",
+			Dealer: dealer, DeliveredOn: d("2026-07-31"), Price: decimal.NewFromInt(price), Purchase: retention.FirstPurchase}}}}
+}
+
+func TestAssignTiers(t *testing.T) {
+	p := retention.DefaultPolicy()
+	p.Tiers.ScoreWeights = []retention.Weight{{Name: retention.ScorePurchase, Weight: decimal.NewFromInt(1)}}
+	c, err := New(&p, []retention.Model{{ID: "M1", Kind: retention.Passenger}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := d("2026-08-31")
+	ind := retention.Individual
+	tests := []struct {
+		name   string
+		inputs []CustomerInput
+		want   map[string]Tier
+	}{
+		{"ten customers: 2 core, 3 potential, 5 basic", func() []CustomerInput {
+			var in []CustomerInput
+			for i := range 10 {
+				in = append(in, tierInput(fmt.Sprintf("C%02d", i), "D1", int64(100+i), ind, false))
+			}
+			return in
+		}(), map[string]Tier{"C09": Core, "C08": Core, "C07": Potential, "C06": Potential, "C05": Potential,
+			"C04": Basic, "C03": Basic, "C02": Basic, "C01": Basic, "C00": Basic}},
+		{"a tie on the core boundary joins core", func() []CustomerInput {
+			var in []CustomerInput
+			for i, price := range []int64{100, 101, 102, 103, 104, 105, 106, 107, 108, 108} {
+				in = append(in, tierInput(fmt.Sprintf("C%02d", i), "D1", price, ind, false))
+			}
+			in[7].Vehicles[0].Vehicle.Price = decimal.NewFromInt(108)
+			return in
+		}(), map[string]Tier{"C09": Core, "C08": Core, "C07": Core, "C06": Potential, "C05": Potential,
+			"C04": Basic, "C03": Basic, "C02": Basic, "C01": Basic, "C00": Basic}},
+		{"four customers: 0.8 rounds to 1 core, 2.0 to 2 in the top half", []CustomerInput{
+			tierInput("A", "D1", 1, ind, false), tierInput("B", "D1", 2, ind, false),
+			tierInput("C", "D1", 3, ind, false), tierInput("D", "D1", 4, ind, false)},
+			map[string]Tier{"D": Core, "C": Potential, "B": Basic, "A": Basic}},
+		{"each dealer is ranked on its own", []CustomerInput{
+			tierInput("A", "D1", 1, ind, false), tierInput("B", "D1", 2, ind, false), tierInput("C", "D1", 3, ind, false),
+			tierInput("X", "D2", 100, ind, false), tierInput("Y", "D2", 200, ind, false), tierInput("Z", "D2", 300, ind, false)},
+			map[string]Tier{"C": Core, "B": Potential, "A": Basic, "Z": Core, "Y": Potential, "X": Basic}},
+		{"fleet and VIP floors; not effective is basic", []CustomerInput{
+			tierInput("A", "D1", 1, retention.Fleet, false), tierInput("B", "D1", 2, ind, true),
+			tierInput("C", "D1", 3, ind, false), tierInput("D", "D1", 4, ind, false), tierInput("E", "D1", 5, ind, false),
+			func() CustomerInput {
+				in := tierInput("F", "D1", 1_000_000, ind, false)
+				in.Vehicles[0].Vehicle.DeliveredOn = d("2020-01-01") // dormant
+				return in
+			}()},
+			// Five effective: round(1.0) = 1 core, round(2.5) = 3 in the top half.
+			map[string]Tier{"E": Core, "D": Potential, "C": Potential, "B": Potential, "A": Potential, "F": Basic}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := make([]CustomerResult, 0, len(tt.inputs))
+			for i := range tt.inputs {
+				rs = append(rs, c.Customer(&tt.inputs[i], asOf))
+			}
+			rand.New(rand.NewPCG(3, 4)).Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+			c.AssignTiers(rs)
+			got := map[string]Tier{}
+			for _, r := range rs {
+				got[r.ID] = r.Tier
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("tiers (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTierPriority(t *testing.T) {
+	p := retention.DefaultPolicy()
+	if got := []int{Core.Priority(&p), Potential.Priority(&p), Basic.Priority(&p), Tier(0).Priority(&p)}; !cmp.Equal(got, []int{1, 2, 3, 3}) {
+		t.Errorf("priorities = %v", got)
+	}
+}
