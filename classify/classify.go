@@ -55,6 +55,18 @@ func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Cl
 	return c, nil
 }
 
+// Rules returns the resolved rules of a model (the defaults of a passenger
+// model for an unknown one).
+func (c *Classifier) Rules(modelID string) *retention.ModelRules {
+	if m, ok := c.models[modelID]; ok {
+		return &m.rules
+	}
+	return &c.dflt.rules
+}
+
+// Dealer returns the dealer the classifier is restricted to, or "".
+func (c *Classifier) Dealer() string { return c.dealer }
+
 // Policy returns the classifier's policy. The slices and maps in it are
 // shared: do not change them.
 func (c *Classifier) Policy() *retention.Policy { return &c.policy }
@@ -147,6 +159,10 @@ type VehicleResult struct {
 	Mileage        retention.Mileage
 	NextService    retention.ServiceDue
 	MissedServices int // consecutive maintenances missed up to asOf
+	// ChurnRiskSince is the day the ChurnRisk flag was raised: the day after
+	// the grace period of the ChurnMissedInRow-th missed maintenance.
+	// Meaningful only with the flag.
+	ChurnRiskSince date.Date
 
 	// The last lost-recall contact of the vehicle, if any.
 	RecallOutcome    retention.Outcome
@@ -188,6 +204,9 @@ type CustomerResult struct {
 	// home dealer of its most recently delivered retained vehicle.
 	Dealer    string
 	Effective bool // at least one effective vehicle
+	// LostContactSince is the day of the attempt that raised LostContact.
+	// Meaningful only with the flag.
+	LostContactSince date.Date
 
 	kind      retention.CustomerKind
 	vip       bool
@@ -222,8 +241,9 @@ func (c *Classifier) Customer(in *CustomerInput, asOf date.Date) CustomerResult 
 	} else if len(res.Vehicles) > 0 {
 		res.Dealer = res.Vehicles[0].HomeDealer
 	}
-	if c.lostContact(in.Contacts, asOf) {
+	if lost, since := c.lostContact(in.Contacts, asOf); lost {
 		res.Flags |= LostContact
+		res.LostContactSince = since
 	}
 	return res
 }
@@ -250,11 +270,11 @@ func (c *Classifier) recallContacts(cs []retention.Contact, asOf date.Date) map[
 // lostContact applies POLICY.md §5: MaxAttempts failed phone attempts
 // (Outcome.Failed) of one task, and nobody reached on any task after the
 // last of them (a reached, refused or callback-later outcome clears it).
-func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) bool {
+func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, date.Date) {
 	sorted := slices.Clone(cs)
 	slices.SortStableFunc(sorted, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
 	failed := map[string]int{}
-	lost := false
+	lost, since := false, date.Date{}
 	for _, ct := range sorted {
 		if date.NewAt(ct.At).After(asOf) {
 			break
@@ -265,12 +285,12 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) bool {
 			clear(failed)
 		case ct.Channel == retention.Phone && ct.Outcome.Failed():
 			failed[ct.Task]++
-			if failed[ct.Task] >= c.policy.Followups.MaxAttempts {
-				lost = true
+			if failed[ct.Task] == c.policy.Followups.MaxAttempts && !lost {
+				lost, since = true, date.NewAt(ct.At)
 			}
 		}
 	}
-	return lost
+	return lost, since
 }
 
 // counted reports whether a visit counts for status under the options.
@@ -414,7 +434,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 		}
 	}
 	if r.Effective {
-		r.MissedServices = c.missedServices(h, &m.rules, &r.Mileage, asOf)
+		r.MissedServices, r.ChurnRiskSince = c.missedServices(h, &m.rules, &r.Mileage, asOf)
 		if r.MissedServices >= st.ChurnMissedInRow {
 			r.Flags |= ChurnRisk
 		}
@@ -495,8 +515,9 @@ func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) str
 // maintenance visit is opened after its anchor and at most ChurnGraceDays
 // after its due date, and the grace period is over; the next one is then
 // due an interval after the missed due date. A maintenance visit resets the
-// count.
-func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, asOf date.Date) int {
+// count. It also returns the day after the grace period of the
+// ChurnMissedInRow-th miss of the current streak (zero when fewer).
+func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, asOf date.Date) (int, date.Date) {
 	v := &h.Vehicle
 	grace := c.policy.Status.ChurnGraceDays
 	maint := make([]date.Date, 0, len(h.Visits))
@@ -508,6 +529,7 @@ func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retentio
 	slices.SortFunc(maint, func(a, b date.Date) int { return int(a.Sub(b)) })
 	due := retention.ServiceAfter(v.DeliveredOn, v.DeliveryOdometerKm, rules.FirstServiceMonths, rules.FirstServiceKm, m)
 	missed, next := 0, 0 // next: the first maintenance visit not yet used as an anchor
+	var since date.Date
 	for {
 		deadline := retention.AddDays(due.DueOn, grace)
 		for next < len(maint) && !maint[next].After(due.Anchor) {
@@ -515,14 +537,17 @@ func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retentio
 		}
 		if next < len(maint) && !maint[next].After(deadline) {
 			on := maint[next]
-			missed = 0
+			missed, since = 0, date.Date{}
 			due = retention.ServiceAfter(on, m.OdometerOn(on), rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
 			continue
 		}
 		if !asOf.After(deadline) {
-			return missed
+			return missed, since
 		}
 		missed++
+		if missed == c.policy.Status.ChurnMissedInRow {
+			since = retention.AddDays(deadline, 1)
+		}
 		due = retention.ServiceAfter(due.DueOn, due.OdometerKm, rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
 	}
 }

@@ -282,8 +282,12 @@ func TestLostContact(t *testing.T) {
 		// Any order of the contacts gives the same result.
 		slices.Reverse(tt.contacts)
 		in := CustomerInput{Customer: retention.Customer{ID: "C1"}, Vehicles: []retention.VehicleHistory{h}, Contacts: tt.contacts}
-		if got := c.Customer(&in, asOf).Flags.Has(LostContact); got != tt.want {
+		res := c.Customer(&in, asOf)
+		if got := res.Flags.Has(LostContact); got != tt.want {
 			t.Errorf("%s: lost-contact = %v, want %v", tt.name, got, tt.want)
+		}
+		if tt.want && res.LostContactSince != d("2026-08-20") {
+			t.Errorf("%s: lost-contact since %s, want 2026-08-20", tt.name, res.LostContactSince)
 		}
 	}
 }
@@ -318,6 +322,10 @@ func TestChurnRisk(t *testing.T) {
 		got := c.Vehicle(&tt.h, nil, d(tt.asOf))
 		if got.MissedServices != tt.missed || got.Flags.Has(ChurnRisk) != (tt.missed >= 2) {
 			t.Errorf("%s: missed %d (churn-risk %v), want %d", tt.name, got.MissedServices, got.Flags.Has(ChurnRisk), tt.missed)
+		}
+		// The flag is raised the day after the second grace period ends.
+		if tt.missed >= 2 && got.ChurnRiskSince != d("2025-08-01") {
+			t.Errorf("%s: churn-risk since %s, want 2025-08-01", tt.name, got.ChurnRiskSince)
 		}
 	}
 }

@@ -59,6 +59,7 @@ type wireCustomer struct {
 	Region       string  `json:"region,omitempty"`
 	DoNotContact bool    `json:"doNotContact"`
 	Referrals    int     `json:"referrals,omitempty"`
+	AllowService bool    `json:"allowServiceFollowups,omitempty"`
 }
 
 type wireVehicle struct {
@@ -96,6 +97,8 @@ type wireContact struct {
 	Channel    string  `json:"channel"`
 	Outcome    string  `json:"outcome"`
 	LossReason *string `json:"lossReason"`
+	Preferred  string  `json:"preferredChannel,omitempty"`
+	PrefTime   string  `json:"preferredTime,omitempty"`
 }
 
 type wireComplaint struct {
@@ -302,7 +305,8 @@ func DecodeDataset(r io.Reader) (*Dataset, error) {
 		d.record = RecordName("customers", x.ID, i)
 		ds.Customers[i] = Customer{ID: x.ID, Name: x.Name, Phone: x.Phone,
 			Birthday: d.optDate("birthday", x.Birthday), Kind: enum(d, "kind", x.Kind, Individual),
-			VIP: x.VIP, Region: x.Region, DoNotContact: x.DoNotContact, Referrals: x.Referrals}
+			VIP: x.VIP, Region: x.Region, DoNotContact: x.DoNotContact, Referrals: x.Referrals,
+			AllowServiceFollowups: x.AllowService}
 		return nil
 	})
 	each("vehicles", w.Vehicles, func(i int, d *decoder) error {
@@ -342,7 +346,8 @@ func DecodeDataset(r io.Reader) (*Dataset, error) {
 		}
 		d.record = RecordName("contacts", "", i)
 		c := Contact{Task: x.Task, At: d.instant("at", x.At), Channel: enum(d, "channel", x.Channel, Channel(0)),
-			Outcome: enum(d, "outcome", x.Outcome, Outcome(0))}
+			Outcome: enum(d, "outcome", x.Outcome, Outcome(0)), PreferredChannel: enum(d, "preferredChannel", x.Preferred, Channel(0)),
+			PreferredTime: x.PrefTime}
 		if x.LossReason != nil {
 			c.LossReason = *x.LossReason
 		}
@@ -420,7 +425,7 @@ func (ds *Dataset) EncodeJSON(w io.Writer) error {
 	for _, x := range ds.Customers {
 		out.Customers = append(out.Customers, wireCustomer{ID: x.ID, Name: x.Name, Phone: x.Phone,
 			Birthday: str(x.Birthday), Kind: x.Kind.String(), VIP: x.VIP, Region: x.Region,
-			DoNotContact: x.DoNotContact, Referrals: x.Referrals})
+			DoNotContact: x.DoNotContact, Referrals: x.Referrals, AllowService: x.AllowServiceFollowups})
 	}
 	for _, x := range ds.Vehicles {
 		out.Vehicles = append(out.Vehicles, wireVehicle{VIN: x.VIN, Customer: x.Customer, Model: x.Model,
@@ -441,7 +446,7 @@ func (ds *Dataset) EncodeJSON(w io.Writer) error {
 	}
 	for _, x := range ds.Contacts {
 		c := wireContact{Task: x.Task, At: x.At.Format(time.RFC3339Nano), Channel: x.Channel.String(),
-			Outcome: x.Outcome.String()}
+			Outcome: x.Outcome.String(), Preferred: x.PreferredChannel.String(), PrefTime: x.PreferredTime}
 		if x.LossReason != "" {
 			c.LossReason = &x.LossReason
 		}

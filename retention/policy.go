@@ -158,9 +158,16 @@ type Weight struct {
 
 // PlanPolicy is POLICY.md §10.
 type PlanPolicy struct {
-	ExpiryDays  int    // 7: an open task expires 7 days after it was due
-	CareCapDays int    // 7: at most one marketing or care touch per customer per 7 days
-	Priorities  [3]int // 1, 2, 3: the priority of core, potential and basic customers
+	ExpiryDays int // 7: an open task expires 7 days after it was due
+	// RecallExpiryDays: 90: how long the tasks of a loss episode (lost-recall,
+	// churn-risk-recall, lost-contact-card) stay open; they are worked
+	// until the episode is answered, not for a week.
+	RecallExpiryDays int
+	// ReturnWindowDays: 30: a reminder counts as effective when the vehicle
+	// visits within this many days of its due date.
+	ReturnWindowDays int
+	CareCapDays      int    // 7: at most one marketing or care touch per customer per 7 days
+	Priorities       [3]int // 1, 2, 3: the priority of core, potential and basic customers
 }
 
 // ModelOverride overrides policy numbers for one model. A zero field keeps
@@ -211,7 +218,8 @@ func DefaultPolicy() Policy {
 				{"understanding-needs", d("0.1")}, {"correct-work", d("0.1")}, {"contact-index", d("0.2")}},
 			NormalRespond: 2 * time.Hour, NormalSolve: 24 * time.Hour,
 			MajorRespond: time.Hour, MajorSolve: 48 * time.Hour},
-		Plan: PlanPolicy{ExpiryDays: 7, CareCapDays: 7, Priorities: [3]int{1, 2, 3}},
+		Plan: PlanPolicy{ExpiryDays: 7, RecallExpiryDays: 90, ReturnWindowDays: 30, CareCapDays: 7,
+			Priorities: [3]int{1, 2, 3}},
 	}
 }
 
@@ -354,6 +362,8 @@ func (p *Policy) Validate() error {
 
 	pl := &p.Plan
 	v.nonNegative("plan.expiryDays", pl.ExpiryDays)
+	v.nonNegative("plan.recallExpiryDays", pl.RecallExpiryDays)
+	v.positive("plan.returnWindowDays", pl.ReturnWindowDays)
 	v.nonNegative("plan.careCapDays", pl.CareCapDays)
 	for i, pr := range pl.Priorities {
 		v.positive(fmt.Sprintf("plan.priorities[%d]", i), pr)

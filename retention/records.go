@@ -44,6 +44,9 @@ type Customer struct {
 	Region       string
 	DoNotContact bool // no marketing or care touch (POLICY.md §10)
 	Referrals    int  // customers this one brought in; part of the value score (POLICY.md §8)
+	// AllowServiceFollowups lets a do-not-contact customer still get the
+	// service follow-ups and reminders (POLICY.md §10).
+	AllowServiceFollowups bool
 }
 
 // HasContactData reports whether the customer can be reached at all: the
@@ -89,6 +92,11 @@ type Contact struct {
 	Channel    Channel
 	Outcome    Outcome
 	LossReason string // for lost-recall tasks: a code of Policy.LossReasons; "" if none
+
+	// What the sale follow-up learned (POLICY.md §5): how and when the
+	// customer wants to be contacted. Zero and "" when not asked.
+	PreferredChannel Channel
+	PreferredTime    string // free text, e.g. "18:00-20:00"
 }
 
 // Complaint is a customer complaint and the instants of its handling.

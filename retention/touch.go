@@ -72,11 +72,14 @@ type Task struct {
 	Customer  string
 	VIN       string // "" for customer-level touches (birthday, holiday, …)
 	Anchor    date.Date
+	Dealer    string // the dealer whose staff owns it
 	Owner     Role
 	Channel   Channel
+	Window    string // the customer's preferred time for phone tasks, if known
 	DueOn     date.Date
 	ExpiresOn date.Date
 	Priority  int    // 1 highest … 3
+	Attempts  int    // failed attempts recorded so far
 	Reason    string // the rule that fired, for people
 }
 

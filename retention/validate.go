@@ -146,6 +146,7 @@ func (c *Contact) Validate(index int) error {
 	p.instant("at", c.At)
 	enumCheck(&p, "channel", channelNames, c.Channel, true)
 	enumCheck(&p, "outcome", outcomeNames, c.Outcome, true)
+	enumCheck(&p, "preferredChannel", channelNames, c.PreferredChannel, false)
 	return p.err()
 }
 

@@ -1,0 +1,148 @@
+package schedule
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// population returns n customers with 1–3 vehicles each and random
+// histories around asOf, contacts included.
+func population(n int, seed uint64, asOf date.Date) []classify.CustomerInput {
+	r := rand.New(rand.NewPCG(seed, 9))
+	kinds := []retention.VisitKind{retention.FirstService, retention.Maintenance, retention.Repair,
+		retention.WarrantyRepair, retention.BodyPaint, retention.Inspection}
+	var out []classify.CustomerInput
+	for c := range n {
+		id := fmt.Sprintf("C%05d", c)
+		in := classify.CustomerInput{Customer: retention.Customer{ID: id, Phone: "1", Kind: retention.CustomerKind(1 + r.IntN(3)),
+			VIP: r.IntN(10) == 0, Region: fmt.Sprintf("R%d", r.IntN(3)), DoNotContact: r.IntN(20) == 0}}
+		if r.IntN(2) == 0 {
+			b := retention.AddDays(d("1970-01-01"), r.IntN(15000))
+			in.Customer.Birthday = &b
+		}
+		for v := range 1 + r.IntN(3) {
+			vin := fmt.Sprintf("%s-V%d", id, v)
+			delivered := retention.AddDays(asOf, -r.IntN(1500))
+			h := retention.VehicleHistory{Vehicle: retention.Vehicle{VIN: vin, Customer: id, Model: models[r.IntN(3)].ID,
+				Dealer: fmt.Sprintf("D%d", 1+r.IntN(2)), DeliveredOn: delivered, Purchase: retention.Purchase(1 + r.IntN(3)),
+				Price: decimal.NewFromInt(int64(80_000 + r.IntN(200_000)))}}
+			if r.IntN(2) == 0 {
+				e := retention.AddDays(asOf, r.IntN(60)-10)
+				h.Vehicle.InsuranceExpiresOn = &e
+			}
+			km := 0
+			for i := range r.IntN(8) {
+				on := retention.AddDays(delivered, r.IntN(max(1, retention.DaysBetween(delivered, asOf))))
+				km += r.IntN(5000)
+				h.Visits = append(h.Visits, retention.Visit{ID: fmt.Sprintf("%s-R%d", vin, i), VIN: vin,
+					Dealer: fmt.Sprintf("D%d", 1+r.IntN(2)), OpenedOn: on, ClosedOn: on, OdometerKm: km,
+					Kind: kinds[r.IntN(len(kinds))], Amount: decimal.NewFromInt(int64(r.IntN(3000)))})
+			}
+			for range r.IntN(3) {
+				in.Contacts = append(in.Contacts, retention.Contact{
+					Task:    retention.TaskKey(retention.SaleFollowup3D, vin, delivered),
+					At:      retention.AddDays(delivered, 3+r.IntN(3)).UTC().Add(time.Duration(r.IntN(10)) * time.Hour),
+					Channel: retention.Phone, Outcome: retention.Outcome(1 + r.IntN(7))})
+			}
+			in.Vehicles = append(in.Vehicles, h)
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+func shuffled(in []classify.CustomerInput, seed uint64) []classify.CustomerInput {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]classify.CustomerInput, len(in))
+	copy(out, in)
+	for i := range out {
+		out[i].Vehicles = append([]retention.VehicleHistory(nil), out[i].Vehicles...)
+		for j := range out[i].Vehicles {
+			vs := append([]retention.Visit(nil), out[i].Vehicles[j].Visits...)
+			r.Shuffle(len(vs), func(a, b int) { vs[a], vs[b] = vs[b], vs[a] })
+			out[i].Vehicles[j].Visits = vs
+		}
+		r.Shuffle(len(out[i].Vehicles), func(a, b int) { out[i].Vehicles[a], out[i].Vehicles[b] = out[i].Vehicles[b], out[i].Vehicles[a] })
+		cs := append([]retention.Contact(nil), out[i].Contacts...)
+		r.Shuffle(len(cs), func(a, b int) { cs[a], cs[b] = cs[b], cs[a] })
+		out[i].Contacts = cs
+	}
+	r.Shuffle(len(out), func(a, b int) { out[a], out[b] = out[b], out[a] })
+	return out
+}
+
+// TestPlanIsDeterministic: the plan is the same computed twice and with
+// every input list shuffled.
+func TestPlanIsDeterministic(t *testing.T) {
+	asOf := d("2026-11-22")
+	pl := planner(t, func(p *retention.Policy) { p.Care.Holidays = []date.Date{d("2026-11-20")} },
+		&Options{Weather: []WeatherEvent{{Region: "R1", On: d("2026-11-21"), What: "snow"}}})
+	in := population(400, 1, asOf)
+	first := pl.Plan(in, asOf)
+	if len(first.Tasks) < 100 || len(first.Deferred) == 0 {
+		t.Fatalf("population too quiet to test: %d tasks, %d deferred", len(first.Tasks), len(first.Deferred))
+	}
+	flat := func(p Plan) []string {
+		var out []string
+		for _, t := range p.Tasks {
+			out = append(out, fmt.Sprintf("%+v", t))
+		}
+		for _, df := range p.Deferred {
+			out = append(out, fmt.Sprintf("deferred %+v %s", df.Task, df.Reason))
+		}
+		for _, c := range p.Customers {
+			out = append(out, fmt.Sprintf("%s %s %s %s", c.ID, c.Status, c.Tier, c.Flags))
+		}
+		return out
+	}
+	if diff := cmp.Diff(flat(first), flat(pl.Plan(in, asOf))); diff != "" {
+		t.Errorf("second run differs (-first +second):\n%s", diff)
+	}
+	for seed := range uint64(3) {
+		if diff := cmp.Diff(flat(first), flat(pl.Plan(shuffled(in, seed), asOf))); diff != "" {
+			t.Errorf("shuffled input (seed %d) differs (-sorted +shuffled):\n%s", seed, diff)
+		}
+	}
+	// Every task is open on asOf and has a stable key of its touch.
+	for _, task := range first.Tasks {
+		touch, _, anchor, err := retention.ParseTaskKey(task.Key)
+		if err != nil || touch != task.Touch || anchor != task.Anchor || task.DueOn.After(asOf) || asOf.After(task.ExpiresOn) {
+			t.Errorf("bad task %+v (%v)", task, err)
+		}
+	}
+}
+
+func TestReturnRates(t *testing.T) {
+	pl := planner(t, nil, nil)
+	task := func(key string, touch retention.Touch, vin, dealer, due string) retention.Task {
+		return retention.Task{Key: key, Touch: touch, VIN: vin, Dealer: dealer, Owner: specOf(touch).owner, DueOn: d(due)}
+	}
+	tasks := []retention.Task{
+		task("a", retention.MaintenanceDue, "V1", "D1", "2026-10-01"),  // visit on day 30: returned
+		task("b", retention.MaintenanceDue, "V2", "D1", "2026-10-01"),  // visit on day 31: not
+		task("c", retention.FirstServiceSMS, "V3", "D2", "2026-10-01"), // visit the day before: not
+		task("d", retention.LostRecall, "V4", "D2", "2026-11-01"),      // window open, no visit: left out
+		task("e", retention.LostRecall, "V5", "D2", "2026-11-01"),      // window open, returned
+		task("f", retention.Birthday, "V1", "D1", "2026-10-01"),        // not a reminder
+		task("a", retention.MaintenanceDue, "V1", "D1", "2026-10-01"),  // the same task twice counts once
+	}
+	visit := func(vin, on string) retention.Visit { return retention.Visit{VIN: vin, OpenedOn: d(on)} }
+	visits := []retention.Visit{visit("V1", "2026-10-31"), visit("V2", "2026-11-01"), visit("V3", "2026-09-30"), visit("V5", "2026-11-10")}
+	got := pl.ReturnRates(tasks, visits, d("2026-11-22"))
+	r := func(n, m int64) retention.Ratio { return retention.Ratio{Num: n, Den: m} }
+	want := ReturnReport{All: r(2, 4),
+		ByTouch:  []ReturnGroup{{"first-service-sms", r(0, 1)}, {"lost-recall", r(1, 1)}, {"maintenance-due", r(1, 2)}},
+		ByDealer: []ReturnGroup{{"D1", r(1, 2)}, {"D2", r(1, 2)}},
+		ByOwner:  []ReturnGroup{{"dealer-dcrc", r(2, 3)}, {"oem-call-centre", r(0, 1)}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReturnRates (-want +got):\n%s", diff)
+	}
+}

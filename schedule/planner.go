@@ -1,0 +1,514 @@
+package schedule
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// Options configure a Planner. A nil *Options means the defaults.
+type Options struct {
+	// Dealer, when not empty, plans the work of one dealer: the sale
+	// follow-ups of the vehicles it sold, the service follow-ups of its
+	// repair orders, and every other touch of the vehicles and customers
+	// whose home dealer it is. Visits count only at that dealer (see
+	// classify.Options).
+	Dealer string
+	// Weather lists the weather events the caller reports; each gives the
+	// effective customers of its region a weather-alert touch.
+	Weather []WeatherEvent
+}
+
+// WeatherEvent is a weather event reported for a region (POLICY.md §6).
+type WeatherEvent struct {
+	Region string
+	On     date.Date
+	What   string // e.g. "snow storm", for the reason
+}
+
+// Planner computes the daily work plan of POLICY.md §4–§6 and §10 with one
+// validated policy. It is immutable and safe for concurrent use.
+type Planner struct {
+	c                    *classify.Classifier
+	p                    *retention.Policy
+	dealer               string
+	weather              []WeatherEvent
+	saleBP, serviceBP    int
+	holidays             []date.Date
+	expiry, recallExpiry int
+}
+
+// New returns a Planner for the policy and the models of the vehicles it
+// will see, or an ErrInvalid error naming every bad field of the policy.
+func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Planner, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	c, err := classify.New(policy, models, &classify.Options{Dealer: o.Dealer})
+	if err != nil {
+		return nil, err
+	}
+	p := c.Policy()
+	bp := func(rate decimal.Decimal) int {
+		return int(rate.Mul(decimal.NewFromInt(basisPoints)).Round(0).IntPart())
+	}
+	pl := &Planner{c: c, p: p, dealer: o.Dealer, weather: slices.Clone(o.Weather),
+		saleBP: bp(p.Followups.SalePhoneRate), serviceBP: bp(p.Followups.ServicePhoneRate),
+		holidays: slices.Clone(p.Care.Holidays), expiry: p.Plan.ExpiryDays, recallExpiry: p.Plan.RecallExpiryDays}
+	slices.SortFunc(pl.holidays, func(a, b date.Date) int { return int(a.Sub(b)) })
+	pl.holidays = slices.Compact(pl.holidays)
+	return pl, nil
+}
+
+// Classifier returns the classifier the planner uses for statuses and tiers.
+func (pl *Planner) Classifier() *classify.Classifier { return pl.c }
+
+// Deferral is a task held back by the frequency cap: it stays open and comes
+// up again on a later day until it expires.
+type Deferral struct {
+	Task   retention.Task
+	Reason string
+}
+
+// CustomerPlan is the work of one customer on one day.
+type CustomerPlan struct {
+	Tasks    []retention.Task // by priority, due date and key
+	Deferred []Deferral       // by key
+}
+
+// candidate is a touch that a rule fired for a subject.
+type candidate struct {
+	touch   retention.Touch
+	subject string // VIN or customer id, part of the key
+	vin     string
+	anchor  date.Date
+	due     date.Date
+	dealer  string
+	reason  string
+	expires date.Date // when not zero, before the policy's expiry: the next of a series is due
+}
+
+// contactLog indexes the contacts of one customer as of a date.
+type contactLog struct {
+	closed     map[string]date.Date // task key → day of the closing contact
+	failed     map[string]int       // task key → failed phone attempts
+	prefCh     retention.Channel
+	prefTime   string
+	prefAt     time.Time
+	cappedSent []date.Date // days a capped touch reached the customer
+}
+
+func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
+	l := contactLog{closed: map[string]date.Date{}, failed: map[string]int{}}
+	for i := range cs {
+		ct := &cs[i]
+		on := date.NewAt(ct.At)
+		if on.After(asOf) {
+			continue
+		}
+		if ct.PreferredChannel != 0 && (l.prefCh == 0 || ct.At.After(l.prefAt)) {
+			l.prefCh, l.prefTime, l.prefAt = ct.PreferredChannel, ct.PreferredTime, ct.At
+		}
+		switch {
+		case ct.Outcome.Closes():
+			if first, ok := l.closed[ct.Task]; !ok || on.Before(first) {
+				l.closed[ct.Task] = on
+			}
+			if t, _, _, err := retention.ParseTaskKey(ct.Task); err == nil && specOf(t).cat != service {
+				l.cappedSent = append(l.cappedSent, on)
+			}
+		case ct.Channel == retention.Phone && ct.Outcome.Failed():
+			l.failed[ct.Task]++
+		}
+	}
+	return l
+}
+
+// Customer plans the day asOf of one customer: the tasks due that day and
+// the earlier ones still open. cr is the customer's classification as of
+// asOf, with its tier assigned (classify.Classifier.AssignTiers).
+func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) CustomerPlan {
+	cands := pl.candidates(in, cr, asOf)
+	// Candidates that make the same task (two repair orders closed the same
+	// day) collapse into the first in this order, whatever the input order.
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if c := cmp.Compare(a.touch, b.touch); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.subject, b.subject); c != 0 {
+			return c
+		}
+		if c := int(a.anchor.Sub(b.anchor)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.dealer, b.dealer); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.reason, b.reason)
+	})
+	log := pl.contacts(in.Contacts, asOf)
+	priority := cr.Tier.Priority(pl.p)
+	dnc := in.Customer.DoNotContact
+	var plan CustomerPlan
+	var capped []retention.Task
+	seen := map[string]bool{}
+	for _, cd := range cands {
+		sp := specOf(cd.touch)
+		expires := retention.AddDays(cd.due, pl.expiry)
+		if sp.episode {
+			expires = retention.AddDays(cd.due, pl.recallExpiry)
+		}
+		if !cd.expires.IsZero() && cd.expires.Before(expires) {
+			expires = cd.expires
+		}
+		if cd.due.After(asOf) || asOf.After(expires) {
+			continue // not yet due, or expired
+		}
+		if dnc && (sp.cat != service || !in.Customer.AllowServiceFollowups) {
+			continue // do-not-contact (POLICY.md §10)
+		}
+		key := retention.TaskKey(cd.touch, cd.subject, cd.anchor)
+		if seen[key] {
+			continue // two rules, or two visits of a day, fired the same task
+		}
+		seen[key] = true
+		if _, closed := log.closed[key]; closed {
+			continue
+		}
+		t := retention.Task{Key: key, Touch: cd.touch, Customer: in.Customer.ID, VIN: cd.vin, Anchor: cd.anchor,
+			Dealer: cd.dealer, Owner: sp.owner, Channel: sp.channel, DueOn: cd.due, ExpiresOn: expires,
+			Priority: priority, Attempts: log.failed[key], Reason: cd.reason}
+		switch {
+		case sp.sampled:
+			rate := pl.saleBP
+			if cd.touch == retention.ServiceFollowup4D {
+				rate = pl.serviceBP
+			}
+			if InSample(cd.subject, cd.touch, rate) {
+				t.Channel = retention.Phone
+			}
+		case sp.preferred && log.prefCh != 0:
+			t.Channel = log.prefCh
+		}
+		if t.Channel == retention.Phone {
+			t.Window = log.prefTime
+			if t.Attempts >= pl.p.Followups.MaxAttempts {
+				continue // exhausted: the customer is lost-contact (card task)
+			}
+		}
+		if sp.cat != service {
+			capped = append(capped, t)
+			continue
+		}
+		plan.Tasks = append(plan.Tasks, t)
+	}
+	pl.applyCap(&plan, capped, log, asOf)
+	sortTasks(plan.Tasks)
+	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+	return plan
+}
+
+// applyCap lets at most one marketing or care touch through per customer per
+// CareCapDays (POLICY.md §10): none if one reached the customer in the last
+// CareCapDays days, else the one of the lowest rank (then the earliest due,
+// then the key). The others are deferred.
+func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log contactLog, asOf date.Date) {
+	if len(capped) == 0 {
+		return
+	}
+	from := retention.AddDays(asOf, -pl.p.Plan.CareCapDays)
+	var recent date.Date
+	for _, on := range log.cappedSent {
+		if on.After(from) && on.After(recent) {
+			recent = on
+		}
+	}
+	slices.SortFunc(capped, func(a, b retention.Task) int {
+		if c := cmp.Compare(specOf(a.Touch).rank, specOf(b.Touch).rank); c != 0 {
+			return c
+		}
+		if c := int(a.DueOn.Sub(b.DueOn)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	if !recent.IsZero() && pl.p.Plan.CareCapDays > 0 {
+		for _, t := range capped {
+			plan.Deferred = append(plan.Deferred, Deferral{Task: t, Reason: fmt.Sprintf(
+				"frequency cap: a marketing or care touch reached the customer on %s (one per %d days)", recent, pl.p.Plan.CareCapDays)})
+		}
+		return
+	}
+	plan.Tasks = append(plan.Tasks, capped[0])
+	for _, t := range capped[1:] {
+		if pl.p.Plan.CareCapDays == 0 {
+			plan.Tasks = append(plan.Tasks, t)
+			continue
+		}
+		plan.Deferred = append(plan.Deferred, Deferral{Task: t, Reason: fmt.Sprintf(
+			"frequency cap: %s goes first (one marketing or care touch per %d days)", capped[0].Touch, pl.p.Plan.CareCapDays)})
+	}
+}
+
+// sortTasks orders tasks by priority, due date and key.
+func sortTasks(ts []retention.Task) {
+	slices.SortFunc(ts, func(a, b retention.Task) int {
+		if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+			return c
+		}
+		if c := int(a.DueOn.Sub(b.DueOn)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+}
+
+// window reports whether a candidate due on due can be open on asOf.
+func (pl *Planner) window(due, asOf date.Date, episode bool) bool {
+	exp := pl.expiry
+	if episode {
+		exp = pl.recallExpiry
+	}
+	return !due.After(asOf) && !asOf.After(retention.AddDays(due, exp))
+}
+
+// candidates returns the touches that fire for the customer around asOf.
+func (pl *Planner) candidates(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
+	var out []candidate
+	hist := make(map[string]*retention.VehicleHistory, len(in.Vehicles))
+	for i := range in.Vehicles {
+		hist[in.Vehicles[i].Vehicle.VIN] = &in.Vehicles[i]
+	}
+	for i := range cr.Vehicles {
+		vr := &cr.Vehicles[i]
+		if h := hist[vr.VIN]; h != nil && vr.Retained {
+			out = pl.vehicleCandidates(out, h, vr, asOf)
+		}
+	}
+	if pl.dealer == "" || cr.Dealer == pl.dealer {
+		out = pl.customerCandidates(out, in, cr, asOf)
+	}
+	return out
+}
+
+func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistory, vr *classify.VehicleResult, asOf date.Date) []candidate {
+	v := &h.Vehicle
+	p := pl.p
+	rules := pl.c.Rules(v.Model)
+	add := func(t retention.Touch, subject string, anchor, due date.Date, dealer, reason string) {
+		if pl.window(due, asOf, specOf(t).episode) {
+			out = append(out, candidate{touch: t, subject: subject, vin: v.VIN, anchor: anchor, due: due, dealer: dealer, reason: reason})
+		}
+	}
+	delivered := v.DeliveredOn
+
+	// Sale follow-ups (§5), by the selling dealer.
+	if pl.dealer == "" || v.Dealer == pl.dealer {
+		f := &p.Followups
+		add(retention.SaleFollowup3D, v.VIN, delivered, retention.AddDays(delivered, f.Sale3Days), v.Dealer,
+			fmt.Sprintf("sale follow-up: delivered %s + %d days", delivered, f.Sale3Days))
+		add(retention.SaleFollowup7D, v.VIN, delivered, retention.AddDays(delivered, f.Sale7Days), v.Dealer,
+			fmt.Sprintf("OEM sale follow-up: delivered %s + %d days", delivered, f.Sale7Days))
+		add(retention.SaleFollowup1M, v.VIN, delivered, retention.AddMonths(delivered, f.Sale1Months), v.Dealer,
+			fmt.Sprintf("sale follow-up: delivered %s + %d month", delivered, f.Sale1Months))
+	}
+	// Service follow-ups (§5), by the dealer of the repair order.
+	for i := range h.Visits {
+		vi := &h.Visits[i]
+		if vi.ClosedOn.After(asOf) || (pl.dealer != "" && vi.Dealer != pl.dealer) {
+			continue
+		}
+		switch vi.Kind {
+		case retention.FirstService, retention.WarrantyRepair, retention.Repair, retention.BodyPaint:
+			add(retention.ServiceFollowup2D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service2Days), vi.Dealer,
+				fmt.Sprintf("service follow-up: %s %s picked up %s + %d days", vi.Kind, vi.ID, vi.ClosedOn, p.Followups.Service2Days))
+		}
+		if vi.Kind == retention.FirstService {
+			add(retention.ServiceFollowup4D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service4Days), vi.Dealer,
+				fmt.Sprintf("OEM first-service follow-up: %s picked up %s + %d days", vi.ID, vi.ClosedOn, p.Followups.Service4Days))
+		}
+	}
+	if pl.dealer != "" && vr.HomeDealer != pl.dealer {
+		return out
+	}
+	home := vr.HomeDealer
+	next := &vr.NextService
+
+	// Maintenance reminders (§4).
+	if next.First {
+		add(retention.FirstServiceSMS, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceSMSDays), home,
+			fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceSMSDays))
+		add(retention.FirstServiceCall, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceCallDays), home,
+			fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceCallDays))
+	} else {
+		add(retention.MaintenanceDue, v.VIN, next.Anchor, retention.AddDays(next.DueOn, -p.Service.MaintenanceLeadDays), home,
+			fmt.Sprintf("maintenance due %s by %s (estimated %d km), last maintenance %s", next.DueOn, next.DecidedBy,
+				next.OdometerKm, next.Anchor))
+	}
+	for _, km := range p.Service.MilestonesKm {
+		if v.DeliveryOdometerKm >= km {
+			continue
+		}
+		if on, ok := vr.Mileage.DateReaching(km, delivered); ok {
+			add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
+				fmt.Sprintf("estimated odometer reaches %d km on %s", km, on))
+		}
+	}
+	if e := v.InsuranceExpiresOn; e != nil {
+		add(retention.InsuranceRenewal, v.VIN, *e, retention.AddDays(*e, -p.Service.InsuranceLeadDays), home,
+			fmt.Sprintf("insurance expires %s", *e))
+	}
+	if e := v.InspectionDueOn; e != nil {
+		add(retention.InspectionDue, v.VIN, *e, retention.AddDays(*e, -p.Service.InspectionLeadDays), home,
+			fmt.Sprintf("annual inspection due %s", *e))
+	}
+	end, by := retention.WarrantyEnd(v, rules, &vr.Mileage)
+	add(retention.WarrantyExpiry, v.VIN, delivered, retention.AddDays(end, -p.Service.WarrantyExpiryLeadDays), home,
+		fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", end, by))
+
+	// Care (§6): the first-owner knowledge programme.
+	c := &p.Care
+	if c.FirstOwnerKnowledge && v.Purchase == retention.FirstPurchase && vr.Stage == retention.StageNewCar {
+		// Weekly messages: one not sent when the next is due is superseded.
+		for k := 1; k*c.KnowledgeEveryDays <= c.KnowledgeDays; k++ {
+			on := retention.AddDays(delivered, k*c.KnowledgeEveryDays)
+			add(retention.FirstOwnerKnowledge, v.VIN, on, on, home,
+				fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, delivered))
+			if n := len(out); n > 0 && out[n-1].touch == retention.FirstOwnerKnowledge && out[n-1].due == on {
+				out[n-1].expires = retention.AddDays(on, c.KnowledgeEveryDays-1)
+			}
+		}
+	}
+
+	// Loss (§7).
+	st := &p.Status
+	switch vr.Status {
+	case retention.StatusLost:
+		since, why := retention.AddMonths(delivered, st.NewMonths), "no visit since the delivery"
+		if vr.LastVisit != nil {
+			since, why = retention.AddMonths(*vr.LastVisit, st.LostMonths), "last visit "+vr.LastVisit.String()
+		}
+		reason := fmt.Sprintf("lost since %s (%s): return reminder", since, why)
+		if vr.Flags.Has(classify.MaybeLowUsage) {
+			reason = fmt.Sprintf("lost since %s (%s) but little driven: confirming call, no win-back offer", since, why)
+		}
+		add(retention.LostRecall, v.VIN, since, since, home, reason)
+	case retention.StatusDormant:
+		last := delivered
+		if vr.LastVisit != nil && vr.LastVisit.After(last) {
+			last = *vr.LastVisit
+		}
+		since := retention.AddMonths(last, st.EffectiveMonths)
+		add(retention.LostRecall, v.VIN, since, since, home,
+			fmt.Sprintf("dormant since %s (no visit for %d months): consultation letter and loss reason", since, st.EffectiveMonths))
+	}
+	if vr.Flags.Has(classify.ChurnRisk) {
+		add(retention.ChurnRiskRecall, v.VIN, vr.ChurnRiskSince, vr.ChurnRiskSince, home,
+			fmt.Sprintf("%d maintenances in a row missed: recall offer", vr.MissedServices))
+	}
+	return out
+}
+
+func (pl *Planner) customerCandidates(out []candidate, in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
+	cu := &in.Customer
+	c := &pl.p.Care
+	add := func(t retention.Touch, anchor, due date.Date, reason string) {
+		if pl.window(due, asOf, specOf(t).episode) {
+			out = append(out, candidate{touch: t, subject: cu.ID, anchor: anchor, due: due, dealer: cr.Dealer, reason: reason})
+		}
+	}
+	year := asOf.Year()
+	if cu.Birthday != nil {
+		recent := false
+		for i := range cr.Vehicles {
+			v := &cr.Vehicles[i]
+			if v.Retained && retention.WithinMonths(deliveredOf(in, v.VIN), asOf, c.BirthdayBuyerMonths) {
+				recent = true
+			}
+		}
+		if recent {
+			for _, y := range []int{year, year + 1} {
+				b := retention.AnniversaryIn(*cu.Birthday, y)
+				add(retention.Birthday, b, retention.AddDays(b, -c.BirthdayLeadDays), fmt.Sprintf("birthday on %s", b))
+			}
+		}
+	}
+	if cr.Effective {
+		for _, h := range pl.holidays {
+			add(retention.Holiday, h, h, fmt.Sprintf("holiday on %s", h))
+		}
+		for _, y := range []int{year - 1, year} {
+			if c.WinterCareDay <= date.DaysIn(y, c.WinterCareMonth) {
+				on := date.New(y, c.WinterCareMonth, c.WinterCareDay)
+				add(retention.WinterCare, on, on, fmt.Sprintf("winter care on %s", on))
+			}
+		}
+		for _, ev := range pl.weather {
+			if ev.Region == cu.Region {
+				add(retention.WeatherAlert, ev.On, ev.On, fmt.Sprintf("weather alert for region %s on %s: %s", ev.Region, ev.On, ev.What))
+			}
+		}
+	}
+	if cr.Status == retention.StatusSwing {
+		// The first day of every SwingCareMonths-th month.
+		first := date.New(year, asOf.Month(), 1)
+		for _, on := range []date.Date{retention.AddMonths(first, -1), first} {
+			if (on.Year()*12+int(on.Month())-1)%pl.p.Care.SwingCareMonths == 0 {
+				add(retention.SwingCare, on, on, fmt.Sprintf("swing customer: monthly care on %s", on))
+			}
+		}
+	}
+	if cr.Flags.Has(classify.LostContact) {
+		on := cr.LostContactSince
+		add(retention.LostContactCard, on, on, fmt.Sprintf("%d phone attempts failed by %s: mail a card or visit the address",
+			pl.p.Followups.MaxAttempts, on))
+	}
+	return out
+}
+
+func deliveredOf(in *classify.CustomerInput, vin string) date.Date {
+	for i := range in.Vehicles {
+		if in.Vehicles[i].Vehicle.VIN == vin {
+			return in.Vehicles[i].Vehicle.DeliveredOn
+		}
+	}
+	return date.Date{}
+}
+
+// Plan is the work of many customers on one day.
+type Plan struct {
+	AsOf      date.Date
+	Tasks     []retention.Task          // by priority, due date and key
+	Deferred  []Deferral                // by key
+	Customers []classify.CustomerResult // by id, with tiers
+}
+
+// Plan classifies the customers, assigns their tiers and plans the day asOf
+// for all of them. The result does not depend on the order of inputs or of
+// the records inside them.
+func (pl *Planner) Plan(inputs []classify.CustomerInput, asOf date.Date) Plan {
+	rs := make([]classify.CustomerResult, len(inputs))
+	for i := range inputs {
+		rs[i] = pl.c.Customer(&inputs[i], asOf)
+	}
+	pl.c.AssignTiers(rs)
+	plan := Plan{AsOf: asOf}
+	for i := range inputs {
+		cp := pl.Customer(&inputs[i], &rs[i], asOf)
+		plan.Tasks = append(plan.Tasks, cp.Tasks...)
+		plan.Deferred = append(plan.Deferred, cp.Deferred...)
+	}
+	sortTasks(plan.Tasks)
+	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+	slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })
+	plan.Customers = rs
+	return plan
+}

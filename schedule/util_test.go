@@ -1,0 +1,5 @@
+package schedule
+
+import "slices"
+
+func slicesSort(s []string) { slices.Sort(s) }
