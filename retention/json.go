@@ -115,10 +115,12 @@ type wireComplaint struct {
 }
 
 type wireSurvey struct {
-	Customer string         `json:"customer"`
-	Touch    string         `json:"touch"`
-	At       string         `json:"at"`
-	Answers  map[string]int `json:"answers"`
+	Customer  string         `json:"customer"`
+	Touch     string         `json:"touch"`
+	At        string         `json:"at"`
+	Answers   map[string]int `json:"answers"`
+	Recommend *int           `json:"recommend,omitempty"`
+	Advisor   string         `json:"advisor,omitempty"`
 }
 
 // maxMoneyDigits bounds the length of a money string, so that untrusted
@@ -374,7 +376,7 @@ func DecodeDataset(r io.Reader) (*Dataset, error) {
 		}
 		d.record = RecordName("surveys", "", i)
 		ds.Surveys[i] = Survey{Customer: x.Customer, Touch: enum(d, "touch", x.Touch, Touch(0)),
-			At: d.instant("at", x.At), Answers: x.Answers}
+			At: d.instant("at", x.At), Answers: x.Answers, Recommend: x.Recommend, Advisor: x.Advisor}
 		return nil
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -460,7 +462,7 @@ func (ds *Dataset) EncodeJSON(w io.Writer) error {
 	}
 	for _, x := range ds.Surveys {
 		out.Surveys = append(out.Surveys, wireSurvey{Customer: x.Customer, Touch: x.Touch.String(),
-			At: x.At.Format(time.RFC3339Nano), Answers: x.Answers})
+			At: x.At.Format(time.RFC3339Nano), Answers: x.Answers, Recommend: x.Recommend, Advisor: x.Advisor})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -115,6 +115,7 @@ func TestDecodeDatasetRejects(t *testing.T) {
 		{"missing visit kind", `"kind": "repair", `, ``, []string{"visits/RO2: kind"}},
 		{"closed before opened", `"closedOn": "2026-03-02"`, `"closedOn": "2026-02-28"`, []string{"visits/RO1: closedOn"}},
 		{"survey answer outside 1-5", `"q2": 4`, `"q2": 6`, []string{"surveys[0]: answers.q2"}},
+		{"recommend outside 0-10", `"answers": {"q1": 5, "q2": 4}`, `"answers": {"q1": 5, "q2": 4}, "recommend": 11`, []string{"surveys[0]: recommend"}},
 		{"malformed instant", `"at": "2026-01-13T10:00:00+08:00"`, `"at": "2026-01-13 10:00"`, []string{"contacts[0]: at"}},
 		{"acknowledged before received", `"acknowledgedAt": "2026-03-04T09:30:00+08:00"`, `"acknowledgedAt": "2026-03-04T08:30:00+08:00"`, []string{"complaints/K1: acknowledgedAt"}},
 		{"two problems at once", `"odometerKm": 4800`, `"odometerKm": -1, "vin": "LFV9"`, []string{"visits/RO1: odometerKm", "visits/RO1: vin"}},

@@ -120,4 +120,10 @@ type Survey struct {
 	Touch    Touch
 	At       time.Time
 	Answers  map[string]int // question id → score
+	// Recommend is the answer to "would you recommend us?" on the 0–10 NPS
+	// scale; nil when not asked.
+	Recommend *int
+	// Advisor is the service advisor the survey is about, when it follows a
+	// repair order; "" otherwise.
+	Advisor string
 }

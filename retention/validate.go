@@ -182,5 +182,8 @@ func (s *Survey) Validate(index int) error {
 			p.add("answers."+q, "score %d is outside 1–5", a)
 		}
 	}
+	if r := s.Recommend; r != nil && (*r < 0 || *r > 10) {
+		p.add("recommend", "score %d is outside 0–10", *r)
+	}
 	return p.err()
 }

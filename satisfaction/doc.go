@@ -1,0 +1,12 @@
+// Package satisfaction applies POLICY.md §9: the first-time fix rate (FFV)
+// and its complement the comeback rate (FNV), survey statistics, the CSI,
+// NPS, the service-advisor score of seed 001, and complaint handling: the
+// state machine, the SLA clocks by severity, breaches, the open-and-overdue
+// list, the share handled within SLA and hot spots.
+//
+// Rates are exact counts (retention.Ratio) turned into decimals once; a rate
+// over zero cases is undefined, never 0 or NaN. The accumulators (FFVStats,
+// SurveyStats) merge, so the work can be split and combined.
+//
+// The package is pure: no I/O, no clock; periods and instants are arguments.
+package satisfaction
