@@ -21,7 +21,12 @@ type Dataset struct {
 // Validate reports every invalid record of the dataset (each record's own
 // Validate), every duplicate id and every reference to a record that is not
 // in the dataset. All errors are ErrInvalid and name the record and field.
-func (ds *Dataset) Validate() error {
+func (ds *Dataset) Validate() error { return ds.ValidateWith(nil) }
+
+// ValidateWith is Validate where a reference may also name a record outside
+// the dataset listed in known (collection → id → true): a record already in
+// the store the dataset is imported into. ExternalRefs lists what to look up.
+func (ds *Dataset) ValidateWith(known map[string]map[string]bool) error {
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -39,8 +44,8 @@ func (ds *Dataset) Validate() error {
 		}
 		return seen
 	}
-	ref := func(record, field, value, collection string, known map[string]bool) {
-		if value != "" && !known[value] {
+	ref := func(record, field, value, collection string, inDataset map[string]bool) {
+		if value != "" && !inDataset[value] && !known[collection+"s"][value] {
 			errs = append(errs, invalid(record, field, fmt.Sprintf("unknown %s %q", collection, value)))
 		}
 	}
@@ -92,4 +97,54 @@ func (ds *Dataset) Validate() error {
 		ref(RecordName("surveys", "", i), "customer", s.Customer, "customer", customers)
 	}
 	return errors.Join(errs...)
+}
+
+// ExternalRefs lists, by collection ("dealers", "models", "customers",
+// "vehicles"), the ids the dataset references but does not contain, sorted:
+// the records an importer must find in its store (see ValidateWith).
+func (ds *Dataset) ExternalRefs() map[string][]string {
+	have := map[string]map[string]bool{"dealers": {}, "models": {}, "customers": {}, "vehicles": {}}
+	for _, x := range ds.Dealers {
+		have["dealers"][x.ID] = true
+	}
+	for _, x := range ds.Models {
+		have["models"][x.ID] = true
+	}
+	for _, x := range ds.Customers {
+		have["customers"][x.ID] = true
+	}
+	for _, x := range ds.Vehicles {
+		have["vehicles"][x.VIN] = true
+	}
+	missing := map[string]map[string]bool{}
+	need := func(collection, id string) {
+		if id == "" || have[collection][id] {
+			return
+		}
+		if missing[collection] == nil {
+			missing[collection] = map[string]bool{}
+		}
+		missing[collection][id] = true
+	}
+	for _, v := range ds.Vehicles {
+		need("customers", v.Customer)
+		need("models", v.Model)
+		need("dealers", v.Dealer)
+	}
+	for _, v := range ds.Visits {
+		need("vehicles", v.VIN)
+		need("dealers", v.Dealer)
+	}
+	for _, c := range ds.Complaints {
+		need("customers", c.Customer)
+		need("vehicles", c.VIN)
+	}
+	for _, s := range ds.Surveys {
+		need("customers", s.Customer)
+	}
+	out := make(map[string][]string, len(missing))
+	for c, ids := range missing {
+		out[c] = sortedKeys(ids)
+	}
+	return out
 }

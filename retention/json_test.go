@@ -147,3 +147,18 @@ func TestDecodeDatasetMalformedJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateWithKnownRecords(t *testing.T) {
+	ds := &Dataset{Visits: []Visit{{ID: "RO9", VIN: "LFV1", Dealer: "D1", OpenedOn: d("2026-01-01"),
+		ClosedOn: d("2026-01-01"), Kind: Repair}}}
+	if diff := cmp.Diff(map[string][]string{"vehicles": {"LFV1"}, "dealers": {"D1"}}, ds.ExternalRefs()); diff != "" {
+		t.Errorf("ExternalRefs (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"visits/RO9: vin", "visits/RO9: dealer"}, problemsOf(ds.Validate())); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
+	known := map[string]map[string]bool{"vehicles": {"LFV1": true}, "dealers": {"D1": true}}
+	if err := ds.ValidateWith(known); err != nil {
+		t.Errorf("ValidateWith(known) = %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -136,11 +137,11 @@ func (p *Policy) EstimateMileage(v *Vehicle, visits []Visit, r *ModelRules, asOf
 		if a.Km != b.Km {
 			return a.Km - b.Km
 		}
-		return compareStrings(a.Record, b.Record)
+		return cmp.Compare(a.Record, b.Record)
 	})
 	kept, dropped := p.consistentReadings(rs)
 	findings = append(findings, dropped...)
-	slices.SortFunc(findings, func(a, b Finding) int { return compareStrings(a.Record, b.Record) })
+	slices.SortFunc(findings, func(a, b Finding) int { return cmp.Compare(a.Record, b.Record) })
 
 	m := Mileage{Readings: kept, Findings: findings, Basis: BasisDefault, Rate: r.DefaultRate}
 	last := kept[len(kept)-1]
@@ -272,15 +273,4 @@ func (m *Mileage) DateReaching(km int, from date.Date) (date.Date, bool) {
 		}
 	}
 	return date.Date{}, false
-}
-
-// compareStrings is strings.Compare without the import in hot comparators.
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/fnv"
 	"iter"
+	"time"
 
 	"github.com/rickb777/date"
 )
@@ -36,10 +37,23 @@ func PartitionOf(customer string, n int) int {
 	if n <= 1 {
 		return 0
 	}
+	return int(CustomerHash(customer) % uint32(n))
+}
+
+// CustomerHash is the FNV-1a hash of a customer id behind PartitionOf: a
+// store can keep it in a column and select a partition with
+// hash % n = partition.
+func CustomerHash(customer string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(customer))
-	return int(h.Sum32() % uint32(n))
+	return h.Sum32()
 }
+
+// InstantPrecision is the precision to which stores keep instants (contact
+// attempts, complaint timestamps, surveys): the microsecond of PostgreSQL's
+// TIMESTAMPTZ. Every store truncates to it, so that all of them return the
+// same values.
+const InstantPrecision = time.Microsecond
 
 // Importer loads a dataset.
 type Importer interface {

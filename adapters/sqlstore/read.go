@@ -1,0 +1,253 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"iter"
+
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// stream runs a query and yields one value per row (or per group of rows:
+// scan may return false to say "not complete yet"), stopping at the first
+// error. Rows are closed when the caller stops early.
+func stream[T any](ctx context.Context, s *Store, op, query string, args []any,
+	scan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		rs, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			yield(zero, s.wrap(ctx, op, err))
+			return
+		}
+		defer rs.Close()
+		for rs.Next() {
+			v, err := scan(rs)
+			if err != nil {
+				yield(zero, s.wrap(ctx, op, err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+		if err := rs.Err(); err != nil {
+			yield(zero, s.wrap(ctx, op, err))
+		}
+	}
+}
+
+// all collects a stream.
+func all[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Dealers returns every dealer, by id.
+func (s *Store) Dealers(ctx context.Context) ([]retention.Dealer, error) {
+	return all(stream(ctx, s, "sqlstore.Dealers", `SELECT id, name, region FROM dealers ORDER BY id`, nil,
+		func(rs *sql.Rows) (retention.Dealer, error) {
+			var x retention.Dealer
+			return x, rs.Scan(&x.ID, &x.Name, &x.Region)
+		}))
+}
+
+// Models returns every model, by id.
+func (s *Store) Models(ctx context.Context) ([]retention.Model, error) {
+	return all(stream(ctx, s, "sqlstore.Models", `SELECT id, series, kind, service_interval_km, service_interval_months,
+		warranty_months, warranty_km, long_first_service, default_daily_km FROM models ORDER BY id`, nil,
+		func(rs *sql.Rows) (retention.Model, error) {
+			var x retention.Model
+			return x, rs.Scan(&x.ID, &x.Series, enumCol{&x.Kind}, &x.ServiceIntervalKm, &x.ServiceIntervalMonths,
+				&x.WarrantyMonths, &x.WarrantyKm, &x.LongFirstService, &x.DefaultDailyKm)
+		}))
+}
+
+const customerCols = `id, name, phone, birthday, kind, vip, region, do_not_contact, referrals, allow_service_followups`
+
+func scanCustomer(rs interface{ Scan(...any) error }) (retention.Customer, error) {
+	var x retention.Customer
+	var birthday dateCol
+	err := rs.Scan(&x.ID, &x.Name, &x.Phone, &birthday, enumCol{&x.Kind}, &x.VIP, &x.Region, &x.DoNotContact,
+		&x.Referrals, &x.AllowServiceFollowups)
+	x.Birthday = birthday.ptr()
+	return x, err
+}
+
+// Customer returns one customer, or ErrNotFound.
+func (s *Store) Customer(ctx context.Context, id string) (retention.Customer, error) {
+	const op = "sqlstore.Customer"
+	c, err := scanCustomer(s.db.QueryRowContext(ctx, `SELECT `+customerCols+` FROM customers WHERE id = $1`, id))
+	if err == sql.ErrNoRows {
+		return c, &retention.Error{Kind: retention.ErrNotFound, Op: op, Record: retention.RecordName("customers", id, 0),
+			Msg: "no such customer", Err: err}
+	}
+	return c, s.wrap(ctx, op, err)
+}
+
+// Customers streams every customer, by id.
+func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, error] {
+	return stream(ctx, s, "sqlstore.Customers", `SELECT `+customerCols+` FROM customers ORDER BY id`, nil,
+		func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })
+}
+
+const historyQuery = `SELECT v.vin, v.customer, v.model, v.dealer, v.delivered_on, v.delivery_odometer_km,
+	v.sales_consultant, v.price, v.purchase, v.scrapped, v.insurance_expires_on, v.inspection_due_on,
+	i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.technician, i.complaint_codes, i.amount
+FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin`
+
+const historyOrder = ` ORDER BY v.customer, v.vin, i.opened_on, i.id`
+
+// Histories streams the vehicles with their visits, by customer then VIN,
+// in one query; only one vehicle's rows are in memory at a time.
+func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
+	const op = "sqlstore.Histories"
+	q, args := historyQuery+historyOrder, []any(nil)
+	if f.Partitions > 1 {
+		q, args = historyQuery+` WHERE v.part % $1 = $2`+historyOrder, []any{f.Partitions, f.Partition}
+	}
+	return func(yield func(retention.VehicleHistory, error) bool) {
+		var cur retention.VehicleHistory
+		have := false
+		for row, err := range stream(ctx, s, op, q, args, scanHistoryRow) {
+			if err != nil {
+				yield(retention.VehicleHistory{}, err)
+				return
+			}
+			if have && row.v.VIN != cur.Vehicle.VIN {
+				if !yield(cur, nil) {
+					return
+				}
+				have = false
+			}
+			if !have {
+				cur, have = retention.VehicleHistory{Vehicle: row.v}, true
+			}
+			if row.hasVisit {
+				cur.Visits = append(cur.Visits, row.visit)
+			}
+		}
+		if have {
+			yield(cur, nil)
+		}
+	}
+}
+
+type historyRow struct {
+	v        retention.Vehicle
+	visit    retention.Visit
+	hasVisit bool
+}
+
+func scanHistoryRow(rs *sql.Rows) (historyRow, error) {
+	var r historyRow
+	v, vi := &r.v, &r.visit
+	var delivered, insurance, inspection, opened, closed dateCol
+	var visitID, visitDealer, kind, advisor, technician, codes sql.NullString
+	var odometer sql.NullInt64
+	var amount decimal.NullDecimal
+	err := rs.Scan(&v.VIN, &v.Customer, &v.Model, &v.Dealer, &delivered, &v.DeliveryOdometerKm, &v.SalesConsultant,
+		&v.Price, enumCol{&v.Purchase}, &v.Scrapped, &insurance, &inspection,
+		&visitID, &visitDealer, &opened, &closed, &odometer, &kind, &advisor, &technician, &codes, &amount)
+	if err != nil {
+		return r, err
+	}
+	v.DeliveredOn, v.InsuranceExpiresOn, v.InspectionDueOn = delivered.D, insurance.ptr(), inspection.ptr()
+	if !visitID.Valid {
+		return r, nil
+	}
+	r.hasVisit = true
+	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = visitID.String, v.VIN, visitDealer.String, opened.D, closed.D
+	vi.OdometerKm, vi.Advisor, vi.Technician, vi.Amount = int(odometer.Int64), advisor.String, technician.String, amount.Decimal
+	if err := vi.Kind.UnmarshalText([]byte(kind.String)); err != nil {
+		return r, err
+	}
+	if err := (jsonCol{&vi.ComplaintCodes}).Scan(codes.String); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// Contacts streams every contact attempt, by At and then in append order.
+func (s *Store) Contacts(ctx context.Context) iter.Seq2[retention.Contact, error] {
+	return stream(ctx, s, "sqlstore.Contacts", `SELECT task, at, channel, outcome, loss_reason, preferred_channel,
+		preferred_time FROM contacts ORDER BY at, seq`, nil,
+		func(rs *sql.Rows) (retention.Contact, error) {
+			var x retention.Contact
+			var at instantCol
+			var pref string
+			err := rs.Scan(&x.Task, &at, enumCol{&x.Channel}, enumCol{&x.Outcome}, &x.LossReason, &pref, &x.PreferredTime)
+			x.At = at.T
+			if err == nil {
+				err = x.PreferredChannel.UnmarshalText([]byte(pref))
+			}
+			return x, err
+		})
+}
+
+// Complaints streams every complaint, by id.
+func (s *Store) Complaints(ctx context.Context) iter.Seq2[retention.Complaint, error] {
+	return stream(ctx, s, "sqlstore.Complaints", `SELECT id, customer, vin, severity, category, source, received_at,
+		acknowledged_at, solved_at, closed_at FROM complaints ORDER BY id`, nil,
+		func(rs *sql.Rows) (retention.Complaint, error) {
+			var x retention.Complaint
+			var received, ack, solved, closed instantCol
+			var source string
+			err := rs.Scan(&x.ID, &x.Customer, &x.VIN, enumCol{&x.Severity}, &x.Category, &source, &received, &ack, &solved, &closed)
+			x.ReceivedAt, x.AcknowledgedAt, x.SolvedAt, x.ClosedAt = received.T, ack.ptr(), solved.ptr(), closed.ptr()
+			if err == nil {
+				err = x.Source.UnmarshalText([]byte(source))
+			}
+			return x, err
+		})
+}
+
+// Surveys streams every survey, by At and then in append order.
+func (s *Store) Surveys(ctx context.Context) iter.Seq2[retention.Survey, error] {
+	return stream(ctx, s, "sqlstore.Surveys", `SELECT customer, touch, at, answers, recommend, advisor
+		FROM surveys ORDER BY at, seq`, nil,
+		func(rs *sql.Rows) (retention.Survey, error) {
+			var x retention.Survey
+			var at instantCol
+			var rec sql.NullInt64
+			err := rs.Scan(&x.Customer, enumCol{&x.Touch}, &at, jsonCol{&x.Answers}, &rec, &x.Advisor)
+			x.At = at.T
+			if rec.Valid {
+				r := int(rec.Int64)
+				x.Recommend = &r
+			}
+			return x, err
+		})
+}
+
+// Tasks streams the stored tasks due within f, by due date and key.
+func (s *Store) Tasks(ctx context.Context, f retention.TaskFilter) iter.Seq2[retention.Task, error] {
+	from, to := date.Min(), date.Max()
+	if f.From != nil {
+		from = *f.From
+	}
+	if f.To != nil {
+		to = *f.To
+	}
+	// Bound the dates to what ISO text can hold, for SQLite's text compare.
+	lo, hi := from.Max(retention.MustParseDate("0001-01-01")), to.Min(retention.MustParseDate("9999-12-31"))
+	return stream(ctx, s, "sqlstore.Tasks", `SELECT key, touch, customer, vin, anchor, dealer, owner, channel, time_window,
+		due_on, expires_on, priority, attempts, reason FROM tasks WHERE due_on >= $1 AND due_on <= $2 ORDER BY due_on, key`,
+		[]any{dateArg(lo), dateArg(hi)},
+		func(rs *sql.Rows) (retention.Task, error) {
+			var x retention.Task
+			var anchor, due, expires dateCol
+			err := rs.Scan(&x.Key, enumCol{&x.Touch}, &x.Customer, &x.VIN, &anchor, &x.Dealer, enumCol{&x.Owner},
+				enumCol{&x.Channel}, &x.Window, &due, &expires, &x.Priority, &x.Attempts, &x.Reason)
+			x.Anchor, x.DueOn, x.ExpiresOn = anchor.D, due.D, expires.D
+			return x, err
+		})
+}

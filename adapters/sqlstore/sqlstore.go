@@ -1,0 +1,213 @@
+// Package sqlstore is the retention.Store of dcrc on a SQL database through
+// database/sql: one implementation for SQLite and PostgreSQL. The driver
+// imports live in the thin subpackages sqlite (embedded, pure Go, the
+// default) and postgres, so a program that uses one database never compiles
+// the other.
+//
+// The schema is created by migrations embedded per dialect, applied in
+// order, each in one transaction, and recorded in the table
+// dcrc_schema_versions; Migrations exposes them for users who run their own
+// migration tool (then pass Options.SkipMigrations).
+//
+// Dates are stored as ISO dates, money as exact decimals (TEXT in SQLite,
+// NUMERIC in PostgreSQL), instants in UTC. Every statement is
+// parameterised. Driver errors are translated at the boundary by their
+// numeric codes (Dialect.Kind) and kept wrapped.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dcrc-go/dcrc/retention"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect describes a database to the store. The subpackages sqlite and
+// postgres provide theirs.
+type Dialect struct {
+	// Name selects the migrations: "sqlite" or "postgres".
+	Name string
+	// Kind classifies a driver error by its numeric code: ErrConflict for a
+	// unique violation, ErrInvalid for a foreign-key or check violation, 0
+	// for anything else.
+	Kind func(err error) retention.Kind
+	// MaxParams is the most bind parameters one statement may carry.
+	MaxParams int
+	// BatchRows is how many rows one INSERT statement carries (at most
+	// MaxParams / columns).
+	BatchRows int
+	// Positional makes bulk INSERTs use ? placeholders instead of $N:
+	// SQLite's driver resolves each $N by name, which grows with the
+	// number of parameters of a statement.
+	Positional bool
+}
+
+// Options configure a Store. A nil *Options means the defaults.
+type Options struct {
+	// SkipMigrations leaves the schema to the caller (see Migrations).
+	SkipMigrations bool
+	// Logger receives the migrations applied; nil discards.
+	Logger *slog.Logger
+}
+
+// Store is a retention.Store on a SQL database. It is safe for concurrent
+// use.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	log     *slog.Logger
+	owned   bool
+}
+
+var _ retention.Store = (*Store)(nil)
+
+// Migrations returns the schema migrations of a dialect ("sqlite" or
+// "postgres") as files named NNNN_name.sql, applied in name order.
+func Migrations(dialect string) (fs.FS, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+dialect)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fs.Stat(sub, "0001_init.sql"); err != nil {
+		return nil, fmt.Errorf("sqlstore: no migrations for dialect %q", dialect)
+	}
+	return sub, nil
+}
+
+// New returns a store on db, applying the migrations that are not applied
+// yet unless opts.SkipMigrations. The caller keeps db; Close does not close
+// it.
+func New(ctx context.Context, db *sql.DB, dialect Dialect, opts *Options) (*Store, error) {
+	s := &Store{db: db, dialect: dialect, log: slog.New(slog.DiscardHandler)}
+	if opts != nil && opts.Logger != nil {
+		s.log = opts.Logger
+	}
+	if opts == nil || !opts.SkipMigrations {
+		if err := s.migrate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Own makes Close close the database too; for the subpackages that open it.
+func (s *Store) Own() *Store { s.owned = true; return s }
+
+// DB returns the database, for callers who query it directly.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database if the store opened it.
+func (s *Store) Close() error {
+	if s.owned {
+		return s.db.Close()
+	}
+	return nil
+}
+
+// migrate applies the missing migrations, each in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	const op = "sqlstore.migrate"
+	fsys, err := Migrations(s.dialect.Name)
+	if err != nil {
+		return &retention.Error{Kind: retention.ErrInternal, Op: op, Err: err}
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS dcrc_schema_versions (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return s.wrap(ctx, op, err)
+	}
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return &retention.Error{Kind: retention.ErrInternal, Op: op, Err: err}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return &retention.Error{Kind: retention.ErrInternal, Op: op, Msg: "migration " + name + " has no version number"}
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return &retention.Error{Kind: retention.ErrInternal, Op: op, Err: err}
+		}
+		err = s.inTx(ctx, op, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dcrc_schema_versions WHERE version = $1`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dcrc_schema_versions (version, name, applied_at) VALUES ($1, $2, $3)`,
+				version, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			s.log.Info("dcrc: applied migration", "name", name, "dialect", s.dialect.Name)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wrap translates a driver error into a *retention.Error of the right kind,
+// keeping it wrapped. When ctx is done, the error wraps ctx.Err() too: a
+// driver may report a cancelled query as a broken connection.
+func (s *Store) wrap(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w (%w)", cerr, err)
+	}
+	var re *retention.Error
+	if errors.As(err, &re) {
+		return err
+	}
+	kind := retention.ErrInternal
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return &retention.Error{Kind: retention.ErrInternal, Op: op, Msg: "cancelled", Err: err}
+	case errors.Is(err, sql.ErrNoRows):
+		kind = retention.ErrNotFound
+	case s.dialect.Kind != nil:
+		if k := s.dialect.Kind(err); k != 0 {
+			kind = k
+		}
+	}
+	return &retention.Error{Kind: kind, Op: op, Err: err}
+}
+
+// inTx runs fn in a transaction, committing on nil and rolling back
+// otherwise; a cancelled ctx rolls back.
+func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(ctx, op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.wrap(ctx, op, err)
+	}
+	if err := ctx.Err(); err != nil {
+		_ = tx.Rollback()
+		return s.wrap(ctx, op, err)
+	}
+	return s.wrap(ctx, op, tx.Commit())
+}

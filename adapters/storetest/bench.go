@@ -1,0 +1,108 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/shopspring/decimal"
+)
+
+// Fleet returns a dataset of n vehicles (one customer each) with 10 visits
+// each, for benchmarks.
+func Fleet(n int) *retention.Dataset {
+	ds := &retention.Dataset{
+		Dealers: []retention.Dealer{{ID: "D1"}, {ID: "D2"}},
+		Models:  []retention.Model{{ID: "M1", Kind: retention.Passenger}},
+	}
+	start := d("2020-01-01")
+	for i := range n {
+		c := fmt.Sprintf("C%08d", i)
+		vin := fmt.Sprintf("V%08d", i)
+		ds.Customers = append(ds.Customers, retention.Customer{ID: c, Kind: retention.Individual, Phone: "1"})
+		ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: vin, Customer: c, Model: "M1", Dealer: "D1",
+			DeliveredOn: retention.AddDays(start, i%1500), Purchase: retention.FirstPurchase, Price: decimal.New(15_800_000, -2)})
+		for j := range 10 {
+			on := retention.AddDays(start, i%1500+30*(j+1))
+			ds.Visits = append(ds.Visits, retention.Visit{ID: fmt.Sprintf("%s-%d", vin, j), VIN: vin, Dealer: "D2",
+				OpenedOn: on, ClosedOn: on, OdometerKm: 1500 * (j + 1), Kind: retention.Maintenance,
+				Advisor: "A1", Technician: "T1", Amount: decimal.New(32050, -2)})
+		}
+	}
+	return ds
+}
+
+// BenchmarkImport imports a fleet of vehicles (10 visits each) into a new
+// store per iteration and reports rows/s (all rows: customers, vehicles,
+// visits).
+func BenchmarkImport(b *testing.B, newStore func(b *testing.B) retention.Store, vehicles int) {
+	ds := Fleet(vehicles)
+	rows := len(ds.Customers) + len(ds.Vehicles) + len(ds.Visits)
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		s := newStore(b)
+		b.StartTimer()
+		t0 := time.Now()
+		if err := s.Import(context.Background(), ds); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(t0)
+	}
+	b.ReportMetric(float64(rows*b.N)/elapsed.Seconds(), "rows/s")
+}
+
+// BenchmarkStream imports a fleet once, then streams all histories per
+// iteration; it reports rows/s and the peak heap in use while streaming,
+// which must not grow with the number of vehicles.
+func BenchmarkStream(b *testing.B, newStore func(b *testing.B) retention.Store, vehicles int) {
+	s := newStore(b)
+	ds := Fleet(vehicles)
+	if err := s.Import(context.Background(), ds); err != nil {
+		b.Fatal(err)
+	}
+	rows := len(ds.Visits)
+	ds = nil
+	runtime.GC()
+	var peak atomic.Uint64
+	b.ResetTimer()
+	for b.Loop() {
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // sample the heap while the stream runs
+			defer wg.Done()
+			var m runtime.MemStats
+			for {
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		}()
+		n := 0
+		for h, err := range s.Histories(context.Background(), retention.HistoryFilter{}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(h.Visits)
+		}
+		close(stop)
+		wg.Wait()
+		if n != rows {
+			b.Fatalf("streamed %d visits, want %d", n, rows)
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}

@@ -1,0 +1,608 @@
+// Package storetest is the conformance suite of retention.Store: every
+// adapter runs the same tests (Run), so that a DMS can swap one store for
+// another and keep every date, decimal and order.
+package storetest
+
+import (
+	stdcmp "cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// Run runs the conformance suite. newStore returns a new, empty store for
+// each subtest and arranges its cleanup with t.Cleanup.
+func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s retention.Store)
+	}{
+		{"ImportRoundTrip", testImportRoundTrip},
+		{"ImportIsAtomic", testImportIsAtomic},
+		{"ReimportConflicts", testReimportConflicts},
+		{"IncrementalImport", testIncrementalImport},
+		{"CancelledImport", testCancelledImport},
+		{"Ordering", testOrdering},
+		{"Partitions", testPartitions},
+		{"NotFound", testNotFound},
+		{"AppendOnlyLogs", testAppendOnlyLogs},
+		{"SaveTasksIdempotent", testSaveTasksIdempotent},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"CancelledRead", testCancelledRead},
+		{"StreamStopsEarly", testStreamStopsEarly},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
+	}
+}
+
+var d = retention.MustParseDate
+
+func ptr[T any](v T) *T { return &v }
+
+// cmpOpts compare records as stored: decimals by value and text (no float
+// rounding), instants by the moment they denote.
+var cmpOpts = cmp.Options{
+	cmpopts.EquateComparable(date.Date{}),
+	cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) && a.String() == b.String() }),
+	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+	cmpopts.EquateEmpty(),
+}
+
+// Dataset returns a small dataset that exercises every type: month ends,
+// Feb 29, long decimals, every enumeration, nil and set optional fields.
+func Dataset() *retention.Dataset {
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	ds := &retention.Dataset{
+		Dealers: []retention.Dealer{{ID: "D1", Name: "南京北", Region: "320100"}, {ID: "D2", Name: "Nanjing South", Region: "320100"}},
+		Models: []retention.Model{
+			{ID: "M1", Series: "S1", Kind: retention.Passenger, ServiceIntervalKm: 5000, ServiceIntervalMonths: 3,
+				WarrantyMonths: 36, WarrantyKm: 100000, DefaultDailyKm: 41.5},
+			{ID: "M2", Series: "S2", Kind: retention.Commercial, LongFirstService: true},
+		},
+		Customers: []retention.Customer{
+			{ID: "C1", Name: "王", Phone: "13800000000", Birthday: ptr(d("1984-02-29")), Kind: retention.Individual, Region: "320100", Referrals: 2},
+			{ID: "C2", Kind: retention.Fleet, VIP: true, DoNotContact: true, AllowServiceFollowups: true},
+			{ID: "C3", Kind: retention.Company},
+		},
+		Vehicles: []retention.Vehicle{
+			{VIN: "LFV1", Customer: "C1", Model: "M1", Dealer: "D1", DeliveredOn: d("2024-02-29"), DeliveryOdometerKm: 12,
+				SalesConsultant: "S9", Price: decimal.RequireFromString("1234567890.1234567"), Purchase: retention.FirstPurchase,
+				InsuranceExpiresOn: ptr(d("2027-01-31"))},
+			{VIN: "LFV2", Customer: "C2", Model: "M2", Dealer: "D2", DeliveredOn: d("2025-12-31"),
+				Price: decimal.RequireFromString("158000.00"), Purchase: retention.AddOnPurchase, InspectionDueOn: ptr(d("2026-08-31"))},
+			{VIN: "LFV0", Customer: "C2", Model: "M1", Dealer: "D1", DeliveredOn: d("2020-01-31"),
+				Price: decimal.RequireFromString("0"), Purchase: retention.ReplacementPurchase, Scrapped: true},
+		},
+		Visits: []retention.Visit{
+			{ID: "RO2", VIN: "LFV1", Dealer: "D2", OpenedOn: d("2026-08-31"), ClosedOn: d("2026-09-01"), OdometerKm: 30000,
+				Kind: retention.Repair, Advisor: "A1", Technician: "T1", ComplaintCodes: []string{"B12", "E7"}, Amount: decimal.RequireFromString("320.50")},
+			{ID: "RO1", VIN: "LFV1", Dealer: "D1", OpenedOn: d("2024-05-31"), ClosedOn: d("2024-05-31"), OdometerKm: 4800,
+				Kind: retention.FirstService, Amount: decimal.RequireFromString("0.00")},
+			{ID: "RO3", VIN: "LFV1", Dealer: "D1", OpenedOn: d("2026-08-31"), ClosedOn: d("2026-08-31"), OdometerKm: 30000,
+				Kind: retention.BodyPaint, Amount: decimal.RequireFromString("0.0000001")},
+		},
+		Contacts: []retention.Contact{
+			{Task: "sale-followup-3d/LFV1/2024-02-29", At: at("2024-03-03T10:00:00+08:00"), Channel: retention.Phone,
+				Outcome: retention.Reached, PreferredChannel: retention.SMS, PreferredTime: "18:00-20:00"},
+			{Task: "lost-recall/LFV0/2020-06-30", At: at("2020-07-01T09:30:00.123456789Z"), Channel: retention.Mail,
+				Outcome: retention.CallbackLater, LossReason: "moved"},
+		},
+		Complaints: []retention.Complaint{
+			{ID: "K1", Customer: "C1", VIN: "LFV1", Severity: retention.Major, Category: "part-quality", Source: retention.FromOEM,
+				ReceivedAt: at("2026-09-01T09:00:00+08:00"), AcknowledgedAt: ptr(at("2026-09-01T09:30:00+08:00")),
+				SolvedAt: ptr(at("2026-09-02T09:00:00+08:00")), ClosedAt: ptr(at("2026-09-03T09:00:00+08:00"))},
+			{ID: "K0", Customer: "C2", Severity: retention.Normal, ReceivedAt: at("2026-01-01T00:00:00Z")},
+		},
+		Surveys: []retention.Survey{
+			{Customer: "C1", Touch: retention.ServiceFollowup2D, At: at("2026-09-03T10:00:00+08:00"),
+				Answers: map[string]int{"q1": 5, "q2": 1}, Recommend: ptr(10), Advisor: "A1"},
+			{Customer: "C2", Touch: retention.SaleFollowup3D, At: at("2026-01-04T10:00:00Z"), Answers: map[string]int{}},
+		},
+	}
+	return ds
+}
+
+// collect drains a stream, failing the test on an error.
+func collect[T any](t *testing.T, seq iter.Seq2[T, error]) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			t.Fatalf("stream: %v", err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// contents reads everything back from a store, in the documented orders.
+type contents struct {
+	Dealers    []retention.Dealer
+	Models     []retention.Model
+	Customers  []retention.Customer
+	Histories  []retention.VehicleHistory
+	Contacts   []retention.Contact
+	Complaints []retention.Complaint
+	Surveys    []retention.Survey
+}
+
+func read(t *testing.T, s retention.Store) contents {
+	t.Helper()
+	ctx := context.Background()
+	dealers, err := s.Dealers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models, err := s.Models(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contents{Dealers: dealers, Models: models,
+		Customers:  collect(t, s.Customers(ctx)),
+		Histories:  collect(t, s.Histories(ctx, retention.HistoryFilter{})),
+		Contacts:   collect(t, s.Contacts(ctx)),
+		Complaints: collect(t, s.Complaints(ctx)),
+		Surveys:    collect(t, s.Surveys(ctx)),
+	}
+}
+
+// expected returns what read must return after importing ds.
+func expected(ds *retention.Dataset) contents {
+	var c contents
+	c.Dealers = slices.Clone(ds.Dealers)
+	slices.SortFunc(c.Dealers, func(a, b retention.Dealer) int { return stdcmp.Compare(a.ID, b.ID) })
+	c.Models = slices.Clone(ds.Models)
+	slices.SortFunc(c.Models, func(a, b retention.Model) int { return stdcmp.Compare(a.ID, b.ID) })
+	c.Customers = slices.Clone(ds.Customers)
+	slices.SortFunc(c.Customers, func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) })
+	for _, v := range ds.Vehicles {
+		h := retention.VehicleHistory{Vehicle: v}
+		for _, vi := range ds.Visits {
+			if vi.VIN == v.VIN {
+				h.Visits = append(h.Visits, vi)
+			}
+		}
+		slices.SortFunc(h.Visits, func(a, b retention.Visit) int {
+			if c := int(a.OpenedOn.Sub(b.OpenedOn)); c != 0 {
+				return c
+			}
+			return stdcmp.Compare(a.ID, b.ID)
+		})
+		c.Histories = append(c.Histories, h)
+	}
+	slices.SortFunc(c.Histories, func(a, b retention.VehicleHistory) int {
+		if c := stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
+			return c
+		}
+		return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
+	})
+	for _, x := range ds.Contacts {
+		c.Contacts = append(c.Contacts, x.Stored())
+	}
+	slices.SortStableFunc(c.Contacts, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
+	for _, x := range ds.Complaints {
+		c.Complaints = append(c.Complaints, x.Stored())
+	}
+	slices.SortFunc(c.Complaints, func(a, b retention.Complaint) int { return stdcmp.Compare(a.ID, b.ID) })
+	for _, x := range ds.Surveys {
+		c.Surveys = append(c.Surveys, x.Stored())
+	}
+	slices.SortStableFunc(c.Surveys, func(a, b retention.Survey) int { return a.At.Compare(b.At) })
+	return c
+}
+
+func mustImport(t *testing.T, s retention.Store, ds *retention.Dataset) {
+	t.Helper()
+	if err := s.Import(context.Background(), ds); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+}
+
+func testImportRoundTrip(t *testing.T, s retention.Store) {
+	ds := Dataset()
+	mustImport(t, s, ds)
+	if diff := cmp.Diff(expected(ds), read(t, s), cmpOpts); diff != "" {
+		t.Errorf("read back (-imported +stored):\n%s", diff)
+	}
+	// The store keeps no reference to the caller's records.
+	ds.Customers[0].Birthday = ptr(d("2000-01-01"))
+	ds.Visits[0].ComplaintCodes[0] = "changed"
+	if diff := cmp.Diff(expected(Dataset()), read(t, s), cmpOpts); diff != "" {
+		t.Errorf("the store shares memory with the caller (-imported +stored):\n%s", diff)
+	}
+}
+
+// errorNames checks that err is of kind and names the record and field.
+func errorNames(t *testing.T, err error, kind retention.Kind, record, field string) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Fatalf("error %v is not %v", err, kind)
+	}
+	var found bool
+	for _, e := range flatten(err) {
+		var re *retention.Error
+		if errors.As(e, &re) && re.Record == record && re.Field == field {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("error %q does not name %s: %s", err, record, field)
+	}
+}
+
+// flatten returns err and every error it wraps, joined ones included.
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	out := []error{err}
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			out = append(out, flatten(x)...)
+		}
+	case interface{ Unwrap() error }:
+		out = append(out, flatten(e.Unwrap())...)
+	}
+	return out
+}
+
+func empty(t *testing.T, s retention.Store) {
+	t.Helper()
+	if diff := cmp.Diff(contents{}, read(t, s), cmpOpts); diff != "" {
+		t.Errorf("store is not empty (-want +got):\n%s", diff)
+	}
+}
+
+func testImportIsAtomic(t *testing.T, s retention.Store) {
+	ds := Dataset()
+	ds.Surveys[1].Answers["q9"] = 6 // the very last record is invalid
+	err := s.Import(context.Background(), ds)
+	errorNames(t, err, retention.ErrInvalid, "surveys[1]", "answers.q9")
+	empty(t, s)
+}
+
+func testReimportConflicts(t *testing.T, s retention.Store) {
+	mustImport(t, s, Dataset())
+	before := read(t, s)
+	again := Dataset()
+	again.Dealers, again.Models, again.Customers, again.Vehicles = nil, nil, nil, nil
+	again.Visits = again.Visits[1:2] // RO1 exists
+	again.Contacts, again.Complaints, again.Surveys = nil, nil, nil
+	err := s.Import(context.Background(), again)
+	errorNames(t, err, retention.ErrConflict, "visits/RO1", "id")
+	if diff := cmp.Diff(before, read(t, s), cmpOpts); diff != "" {
+		t.Errorf("a failed import changed the store (-before +after):\n%s", diff)
+	}
+	err = s.Import(context.Background(), Dataset())
+	if !errors.Is(err, retention.ErrConflict) {
+		t.Errorf("re-import of everything: %v, want a conflict", err)
+	}
+}
+
+func testIncrementalImport(t *testing.T, s retention.Store) {
+	ds := Dataset()
+	visits := ds.Visits
+	ds.Visits = nil
+	mustImport(t, s, ds)
+	more := &retention.Dataset{Visits: visits}
+	mustImport(t, s, more)
+	if diff := cmp.Diff(expected(Dataset()), read(t, s), cmpOpts); diff != "" {
+		t.Errorf("after two imports (-want +got):\n%s", diff)
+	}
+	bad := &retention.Dataset{Visits: []retention.Visit{{ID: "RO9", VIN: "NOPE", Dealer: "D1", OpenedOn: d("2026-01-01"),
+		ClosedOn: d("2026-01-01"), Kind: retention.Repair}}}
+	errorNames(t, s.Import(context.Background(), bad), retention.ErrInvalid, "visits/RO9", "vin")
+}
+
+// countdown is a context that is cancelled once it has been asked Done or
+// Err n times: deterministic cancellation in the middle of an operation.
+type countdown struct {
+	context.Context
+	n    atomic.Int64
+	once sync.Once
+	ch   chan struct{}
+}
+
+func newCountdown(n int64) *countdown {
+	c := &countdown{Context: context.Background(), ch: make(chan struct{})}
+	c.n.Store(n)
+	return c
+}
+
+func (c *countdown) tick() {
+	if c.n.Add(-1) <= 0 {
+		c.once.Do(func() { close(c.ch) })
+	}
+}
+
+// Done counts a question and returns the channel closed at zero.
+func (c *countdown) Done() <-chan struct{} { c.tick(); return c.ch }
+
+// Err counts a question and reports context.Canceled from zero on.
+func (c *countdown) Err() error {
+	c.tick()
+	select {
+	case <-c.ch:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// bigDataset is Dataset with n more visits of LFV1.
+func bigDataset(n int) *retention.Dataset {
+	ds := Dataset()
+	for i := range n {
+		on := retention.AddDays(d("2024-06-01"), i%700)
+		ds.Visits = append(ds.Visits, retention.Visit{ID: fmt.Sprintf("X%06d", i), VIN: "LFV1", Dealer: "D1",
+			OpenedOn: on, ClosedOn: on, Kind: retention.Maintenance, Amount: decimal.New(int64(i), -2)})
+	}
+	return ds
+}
+
+func testCancelledImport(t *testing.T, s retention.Store) {
+	ds := bigDataset(3000)
+	cancelledOnce := false
+	for _, n := range []int64{1, 3, 10, 30, 100, 300, 1000} {
+		err := s.Import(newCountdown(n), ds)
+		if err == nil {
+			if !cancelledOnce {
+				t.Fatalf("countdown %d: import finished before any cancellation", n)
+			}
+			if got := len(read(t, s).Histories); got != len(ds.Vehicles) {
+				t.Errorf("after a complete import: %d vehicles", got)
+			}
+			return
+		}
+		cancelledOnce = true
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("countdown %d: error %v does not wrap context.Canceled", n, err)
+		}
+		empty(t, s)
+	}
+}
+
+func testOrdering(t *testing.T, s retention.Store) {
+	ds := bigDataset(50)
+	mustImport(t, s, ds)
+	got := read(t, s)
+	if diff := cmp.Diff(expected(ds), got, cmpOpts); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+func testPartitions(t *testing.T, s retention.Store) {
+	ds := Dataset()
+	for i := range 40 {
+		id := fmt.Sprintf("P%02d", i)
+		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
+		for j := range 2 {
+			ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: fmt.Sprintf("%s-%d", id, j), Customer: id, Model: "M1",
+				Dealer: "D1", DeliveredOn: d("2025-01-01"), Purchase: retention.FirstPurchase})
+		}
+	}
+	mustImport(t, s, ds)
+	all := collect(t, s.Histories(context.Background(), retention.HistoryFilter{}))
+	const n = 3
+	var union []retention.VehicleHistory
+	for p := range n {
+		part := collect(t, s.Histories(context.Background(), retention.HistoryFilter{Partition: p, Partitions: n}))
+		if len(part) == 0 {
+			t.Errorf("partition %d is empty", p)
+		}
+		for _, h := range part {
+			if got := retention.PartitionOf(h.Vehicle.Customer, n); got != p {
+				t.Errorf("vehicle %s of customer %s in partition %d, want %d", h.Vehicle.VIN, h.Vehicle.Customer, p, got)
+			}
+		}
+		union = append(union, part...)
+	}
+	slices.SortFunc(union, func(a, b retention.VehicleHistory) int {
+		if c := stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
+			return c
+		}
+		return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
+	})
+	if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
+		t.Errorf("the partitions are not the whole (-all +union):\n%s", diff)
+	}
+}
+
+func testNotFound(t *testing.T, s retention.Store) {
+	mustImport(t, s, Dataset())
+	_, err := s.Customer(context.Background(), "NOPE")
+	errorNames(t, err, retention.ErrNotFound, "customers/NOPE", "")
+	c, err := s.Customer(context.Background(), "C1")
+	if err != nil || c.ID != "C1" || c.Birthday == nil || *c.Birthday != d("1984-02-29") {
+		t.Errorf("Customer(C1) = %+v, %v", c, err)
+	}
+}
+
+func testAppendOnlyLogs(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	key := "maintenance-due/LFV1/2026-08-31"
+	first := retention.Contact{Task: key, At: at, Channel: retention.Phone, Outcome: retention.NoAnswer}
+	second := retention.Contact{Task: key, At: at, Channel: retention.Phone, Outcome: retention.Reached}
+	if err := s.AppendContacts(ctx, []retention.Contact{first}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendContacts(ctx, []retention.Contact{second}); err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []retention.Outcome
+	for _, c := range collect(t, s.Contacts(ctx)) {
+		if c.Task == key {
+			outcomes = append(outcomes, c.Outcome)
+		}
+	}
+	// Same instant: the order of appending; the first outcome is kept.
+	if diff := cmp.Diff([]retention.Outcome{retention.NoAnswer, retention.Reached}, outcomes); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	bad := retention.Contact{Task: key, At: at, Channel: retention.Phone}
+	errorNames(t, s.AppendContacts(ctx, []retention.Contact{bad}), retention.ErrInvalid, "contacts[0]", "outcome")
+
+	dup := Dataset().Complaints[0]
+	fresh := retention.Complaint{ID: "K9", Customer: "C3", Severity: retention.Normal, ReceivedAt: at}
+	errorNames(t, s.AppendComplaints(ctx, []retention.Complaint{fresh, dup}), retention.ErrConflict, "complaints/K1", "id")
+	if n := len(collect(t, s.Complaints(ctx))); n != 2 {
+		t.Errorf("a failed append wrote: %d complaints, want 2", n)
+	}
+	if err := s.AppendComplaints(ctx, []retention.Complaint{fresh}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendSurveys(ctx, []retention.Survey{{Customer: "C3", Touch: retention.Birthday, At: at, Answers: map[string]int{"q": 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	badSurvey := retention.Survey{Customer: "C3", Touch: retention.Birthday, At: at, Answers: map[string]int{"q": 0}}
+	errorNames(t, s.AppendSurveys(ctx, []retention.Survey{badSurvey}), retention.ErrInvalid, "surveys[0]", "answers.q")
+	if n := len(collect(t, s.Surveys(ctx))); n != 3 {
+		t.Errorf("%d surveys, want 3", n)
+	}
+}
+
+func task(key string, due string) retention.Task {
+	touch, subject, anchor, err := retention.ParseTaskKey(key)
+	if err != nil {
+		panic(err)
+	}
+	return retention.Task{Key: key, Touch: touch, Customer: "C1", VIN: subject, Anchor: anchor, Dealer: "D1",
+		Owner: retention.DealerDCRC, Channel: retention.Phone, Window: "18:00-20:00", DueOn: d(due),
+		ExpiresOn: retention.AddDays(d(due), 7), Priority: 2, Attempts: 1, Reason: "maintenance due"}
+}
+
+func testSaveTasksIdempotent(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	plan := []retention.Task{task("maintenance-due/LFV1/2026-02-28", "2026-05-31"),
+		task("first-service-call/LFV2/2025-12-31", "2026-01-21"), task("insurance-renewal/LFV1/2027-01-31", "2027-01-01")}
+	added, err := s.SaveTasks(ctx, plan)
+	if err != nil || added != 3 {
+		t.Fatalf("first save: %d, %v", added, err)
+	}
+	if err := s.AppendContacts(ctx, []retention.Contact{{Task: plan[0].Key, At: time.Now(), Channel: retention.Phone, Outcome: retention.Reached}}); err != nil {
+		t.Fatal(err)
+	}
+	changed := slices.Clone(plan)
+	changed[0].Attempts, changed[0].Reason = 0, "recomputed"
+	added, err = s.SaveTasks(ctx, changed)
+	if err != nil || added != 0 {
+		t.Fatalf("second save: %d, %v", added, err)
+	}
+	got := collect(t, s.Tasks(ctx, retention.TaskFilter{}))
+	want := []retention.Task{plan[1], plan[0], plan[2]} // by due date
+	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+		t.Errorf("tasks (-want +got):\n%s", diff)
+	}
+	from, to := d("2026-01-21"), d("2026-05-31")
+	got = collect(t, s.Tasks(ctx, retention.TaskFilter{From: &from, To: &to}))
+	if diff := cmp.Diff(want[:2], got, cmpOpts); diff != "" {
+		t.Errorf("tasks due in [%s, %s] (-want +got):\n%s", from, to, diff)
+	}
+	if n := len(collect(t, s.Contacts(ctx))); n != 3 {
+		t.Errorf("contacts after saving the plan again: %d, want 3", n)
+	}
+}
+
+func testConcurrentWriters(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	const writers, each = 6, 40
+	var wg sync.WaitGroup
+	var added atomic.Int64
+	errs := make(chan error, writers*2)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var cs []retention.Contact
+			var ts []retention.Task
+			for i := range each {
+				key := fmt.Sprintf("maintenance-due/V%d/2026-01-01", i) // every writer saves the same tasks
+				cs = append(cs, retention.Contact{Task: key, At: time.Date(2026, 1, 2, w, i, 0, 0, time.UTC),
+					Channel: retention.SMS, Outcome: retention.SMSSent})
+				ts = append(ts, task(key, "2026-01-01"))
+			}
+			for i := range cs {
+				if err := s.AppendContacts(ctx, cs[i:i+1]); err != nil {
+					errs <- err
+					return
+				}
+			}
+			n, err := s.SaveTasks(ctx, ts)
+			if err != nil {
+				errs <- err
+				return
+			}
+			added.Add(int64(n))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := len(collect(t, s.Contacts(ctx))); n != 2+writers*each {
+		t.Errorf("%d contacts, want %d", n, 2+writers*each)
+	}
+	if n := len(collect(t, s.Tasks(ctx, retention.TaskFilter{}))); n != each || added.Load() != each {
+		t.Errorf("%d tasks stored, %d reported added, want %d", n, added.Load(), each)
+	}
+}
+
+func testCancelledRead(t *testing.T, s retention.Store) {
+	mustImport(t, s, bigDataset(100))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var err error
+	for _, e := range s.Histories(ctx, retention.HistoryFilter{}) {
+		if e != nil {
+			err = e
+			break
+		}
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("reading with a cancelled context: %v, want context.Canceled", err)
+	}
+	if _, err := s.Dealers(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Dealers with a cancelled context: %v", err)
+	}
+}
+
+func testStreamStopsEarly(t *testing.T, s retention.Store) {
+	mustImport(t, s, bigDataset(100))
+	ctx := context.Background()
+	for i := range 20 { // stopping early must release whatever the stream holds
+		for _, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if _, err := s.SaveTasks(ctx, []retention.Task{task(fmt.Sprintf("holiday/C%d/2026-10-01", i), "2026-10-01")}); err != nil {
+			t.Fatalf("write after an abandoned stream: %v", err)
+		}
+	}
+}
