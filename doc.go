@@ -27,14 +27,29 @@
 //
 // # A first look
 //
-// The stage and mileage of one vehicle as of a date:
+// The day's work for a set of customers, each with its vehicles, repair
+// orders and the contacts recorded so far:
 //
 //	policy := retention.DefaultPolicy()
+//	planner, err := schedule.New(&policy, models, nil)
+//	if err != nil { … }                              // an invalid policy, field by field
+//	plan := planner.Plan(customers, retention.MustParseDate("2026-11-22"))
+//	for _, t := range plan.Tasks {
+//		fmt.Println(t.Owner, t.Channel, t.Touch, t.DueOn, t.Reason)
+//	}
+//	for _, c := range plan.Customers {
+//		fmt.Println(c.ID, c.Status, c.Tier, c.Flags) // e.g. C7 lost basic churn-risk
+//	}
+//
+// The stage and mileage of one vehicle:
+//
 //	rules := policy.ForModel(&model)
-//	asOf := retention.MustParseDate("2026-11-22")
 //	m := policy.EstimateMileage(&vehicle, visits, &rules, asOf)
 //	stage := policy.Stage(&vehicle, &rules, &m, asOf)
-//	fmt.Println(stage, m.OdometerOn(asOf), m.Findings)
+//
+// go run ./examples/quickstart builds a demo network in SQLite and prints the
+// day's work and the KPIs; examples/dcrc is the command DMS vendors run their
+// datasets through.
 //
 // # Dates
 //

@@ -1,0 +1,20 @@
+// Command dcrc applies the retention policy of dcrc to a dealer's data.
+//
+//	dcrc evaluate --data dataset.json --as-of 2026-11-22 [--dealer D1]
+//	dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
+//	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json]
+//	dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format text|json|html]
+//
+// evaluate prints the JSON document of DATASET.md, the same bytes for the
+// same input whatever the order of its records. Exit status: 0 on success,
+// 2 on bad input or usage (the error, naming the record and field, on
+// standard error, nothing on standard output), 1 on any other failure.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dcrc-go/dcrc/adapters/sqlstore"
+	"github.com/dcrc-go/dcrc/adapters/sqlstore/postgres"
+	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
+	"github.com/dcrc-go/dcrc/examples/internal/app"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
+	"github.com/rickb777/date"
+)
+
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitInput = 2
+)
+
+const usage = `dcrc applies the after-sales retention policy to a dealer's data.
+
+Usage:
+  dcrc evaluate --data dataset.json --as-of DATE [--dealer ID]
+  dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
+  dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json]
+  dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]
+
+Run "dcrc COMMAND --help" for the flags of a command.
+`
+
+// inputError marks errors of the caller's input: exit status 2.
+type inputError struct{ err error }
+
+// Error returns the message of the wrapped error.
+func (e inputError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e inputError) Unwrap() error { return e.err }
+
+func bad(format string, args ...any) error { return inputError{fmt.Errorf(format, args...)} }
+
+// run is the command, for main and for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitInput
+	}
+	var err error
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "evaluate":
+		err = evaluate(args[1:], stdout)
+	case "import":
+		err = importCmd(args[1:], stdout)
+	case "plan":
+		err = plan(args[1:], stdout)
+	case "report":
+		err = report(args[1:], stdout)
+	default:
+		fmt.Fprintf(stderr, "dcrc: unknown command %q\n\n%s", args[0], usage)
+		return exitInput
+	}
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, new(inputError)) || errors.Is(err, retention.ErrInvalid):
+		fmt.Fprintf(stderr, "dcrc %s: %v\n", args[0], err)
+		return exitInput
+	default:
+		fmt.Fprintf(stderr, "dcrc %s: %v\n", args[0], err)
+		return exitFail
+	}
+}
+
+// command is a subcommand's flag set: --help prints its usage to stdout;
+// a bad flag is an input error, reported on stderr by run.
+type command struct {
+	fs       *flag.FlagSet
+	synopsis string
+	stdout   io.Writer
+}
+
+func newCommand(name, synopsis string, stdout io.Writer) *command {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &command{fs: fs, synopsis: synopsis, stdout: stdout}
+}
+
+func (c *command) parse(args []string) error {
+	if err := c.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(c.stdout, "Usage: dcrc %s\n\n", c.synopsis)
+			c.fs.SetOutput(c.stdout)
+			c.fs.PrintDefaults()
+			return err
+		}
+		return bad("%v (see dcrc %s --help)", err, c.fs.Name())
+	}
+	if c.fs.NArg() > 0 {
+		return bad("unexpected arguments %q", c.fs.Args())
+	}
+	return nil
+}
+
+// oneOf checks that a flag's value is one of the allowed ones.
+func oneOf(name, value string, allowed ...string) error {
+	if slices.Contains(allowed, value) {
+		return nil
+	}
+	return bad("--%s: %q is not one of %s", name, value, strings.Join(allowed, ", "))
+}
+
+func asOfFlag(s string) (date.Date, error) {
+	if s == "" {
+		return date.Date{}, bad("--as-of is required")
+	}
+	d, err := retention.ParseDate(s)
+	if err != nil {
+		return date.Date{}, bad("--as-of: %v", err)
+	}
+	return d, nil
+}
+
+func readDataset(path string) (*retention.Dataset, error) {
+	if path == "" {
+		return nil, bad("--data is required")
+	}
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, inputError{err}
+		}
+		defer f.Close()
+		r = f
+	}
+	ds, err := retention.DecodeDataset(bufio.NewReader(r))
+	if err != nil {
+		return nil, inputError{err}
+	}
+	return ds, nil
+}
+
+func evaluate(args []string, stdout io.Writer) error {
+	c := newCommand("evaluate", "evaluate --data dataset.json --as-of DATE [--dealer ID] [--holidays DATE,…] [--weather REGION:DATE:WHAT]… [--first-owner-programme]", stdout)
+	fs := c.fs
+	data := fs.String("data", "", "the dataset, in the JSON format of DATASET.md (- for standard input)")
+	asOf := fs.String("as-of", "", "the date to evaluate as of, YYYY-MM-DD")
+	dealer := fs.String("dealer", "", "evaluate for one dealer: its vehicles and customers, visits counted at it only")
+	pf := addPolicyFlags(fs)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	day, err := asOfFlag(*asOf)
+	if err != nil {
+		return err
+	}
+	policy, weather, err := pf.policy()
+	if err != nil {
+		return err
+	}
+	ds, err := readDataset(*data)
+	if err != nil {
+		return err
+	}
+	if *dealer != "" && !hasDealer(ds, *dealer) {
+		return bad("--dealer: no dealer %q in the dataset", *dealer)
+	}
+	e, err := app.NewEngine(policy, ds.Models, *dealer, weather)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	if err := e.Evaluate(ds, day).WriteJSON(w); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// policyFlags are the parts of the policy the caller supplies (POLICY.md §6).
+type policyFlags struct {
+	holidays  *string
+	weather   *weatherFlag
+	knowledge *bool
+}
+
+// weatherFlag collects --weather REGION:DATE:WHAT events.
+type weatherFlag []schedule.WeatherEvent
+
+// String implements flag.Value.
+func (w *weatherFlag) String() string { return fmt.Sprint(len(*w), " events") }
+
+// Set implements flag.Value: it adds one event.
+func (w *weatherFlag) Set(v string) error {
+	parts := strings.SplitN(v, ":", 3)
+	if len(parts) < 2 || parts[0] == "" {
+		return fmt.Errorf("want REGION:DATE[:WHAT], got %q", v)
+	}
+	on, err := retention.ParseDate(parts[1])
+	if err != nil {
+		return err
+	}
+	ev := schedule.WeatherEvent{Region: parts[0], On: on}
+	if len(parts) == 3 {
+		ev.What = parts[2]
+	}
+	*w = append(*w, ev)
+	return nil
+}
+
+func addPolicyFlags(fs *flag.FlagSet) policyFlags {
+	pf := policyFlags{holidays: fs.String("holidays", "", "the holiday calendar: dates YYYY-MM-DD separated by commas"),
+		weather:   &weatherFlag{},
+		knowledge: fs.Bool("first-owner-programme", false, "run the optional weekly first-owner knowledge programme")}
+	fs.Var(pf.weather, "weather", "a weather event REGION:DATE[:WHAT] (repeatable)")
+	return pf
+}
+
+func (pf policyFlags) policy() (retention.Policy, []schedule.WeatherEvent, error) {
+	p := retention.DefaultPolicy()
+	p.Care.FirstOwnerKnowledge = *pf.knowledge
+	if *pf.holidays != "" {
+		for _, s := range strings.Split(*pf.holidays, ",") {
+			d, err := retention.ParseDate(strings.TrimSpace(s))
+			if err != nil {
+				return p, nil, bad("--holidays: %v", err)
+			}
+			p.Care.Holidays = append(p.Care.Holidays, d)
+		}
+	}
+	return p, *pf.weather, nil
+}
+
+func hasDealer(ds *retention.Dataset, id string) bool {
+	for _, d := range ds.Dealers {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// storeFlags adds --sqlite and --postgres.
+type storeFlags struct{ sqlite, postgres *string }
+
+func addStoreFlags(fs *flag.FlagSet) storeFlags {
+	return storeFlags{
+		sqlite:   fs.String("sqlite", "", "an SQLite database file (created if missing)"),
+		postgres: fs.String("postgres", "", "a PostgreSQL DSN, e.g. postgres://user@host:5432/db"),
+	}
+}
+
+func (f storeFlags) set() bool { return *f.sqlite != "" || *f.postgres != "" }
+
+func (f storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
+	switch {
+	case *f.sqlite != "" && *f.postgres != "":
+		return nil, bad("give one of --sqlite and --postgres")
+	case *f.sqlite != "":
+		return sqlite.Open(ctx, *f.sqlite, nil)
+	case *f.postgres != "":
+		return postgres.Open(ctx, *f.postgres, nil)
+	}
+	return nil, bad("--sqlite FILE or --postgres DSN is required")
+}
+
+func importCmd(args []string, stdout io.Writer) error {
+	c := newCommand("import", "import --data dataset.json (--sqlite FILE | --postgres DSN)", stdout)
+	fs := c.fs
+	data := fs.String("data", "", "the dataset, in the JSON format of DATASET.md (- for standard input)")
+	sf := addStoreFlags(fs)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	ds, err := readDataset(*data)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Import(ctx, ds); err != nil {
+		if retention.ErrorKind(err) == retention.ErrConflict {
+			return inputError{err}
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d dealers, %d models, %d customers, %d vehicles, %d visits, %d contacts, %d complaints, %d surveys\n",
+		len(ds.Dealers), len(ds.Models), len(ds.Customers), len(ds.Vehicles), len(ds.Visits), len(ds.Contacts),
+		len(ds.Complaints), len(ds.Surveys))
+	return nil
+}
+
+func plan(args []string, stdout io.Writer) error {
+	c := newCommand("plan", "plan (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json]", stdout)
+	fs := c.fs
+	sf := addStoreFlags(fs)
+	asOf := fs.String("as-of", "", "the day to plan, YYYY-MM-DD")
+	dealer := fs.String("dealer", "", "plan the work of one dealer")
+	format := fs.String("format", "table", "table (for people), csv (for a call centre) or json")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	day, err := asOfFlag(*asOf)
+	if err != nil {
+		return err
+	}
+	if err := oneOf("format", *format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ds, err := app.Load(ctx, s)
+	if err != nil {
+		return err
+	}
+	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil)
+	if err != nil {
+		return err
+	}
+	ev := e.Evaluate(ds, day)
+	tasks := ev.Plan.Tasks
+	added, err := s.SaveTasks(ctx, tasks)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ev.Tasks); err != nil {
+			return err
+		}
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"key", "touch", "customer", "vin", "dealer", "owner", "channel", "window", "due_on", "expires_on",
+			"priority", "attempts", "reason"})
+		for _, t := range ev.Tasks {
+			cw.Write([]string{t.Key, t.Touch, t.Customer, t.VIN, t.Dealer, t.Owner, t.Channel, t.Window, t.DueOn, t.ExpiresOn,
+				strconv.Itoa(t.Priority), strconv.Itoa(t.Attempts), t.Reason})
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	default:
+		fmt.Fprintf(w, "Plan of %s: %d tasks (%d new in the store)\n\n", day, len(tasks), added)
+		app.WriteWorkList(w, tasks, 1<<30)
+	}
+	return w.Flush()
+}
+
+func report(args []string, stdout io.Writer) error {
+	c := newCommand("report", "report (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]", stdout)
+	fs := c.fs
+	data := fs.String("data", "", "a dataset in the JSON format of DATASET.md, instead of a database")
+	sf := addStoreFlags(fs)
+	asOf := fs.String("as-of", "", "the date of the report, YYYY-MM-DD")
+	dealer := fs.String("dealer", "", "report on one dealer")
+	format := fs.String("format", "text", "text, json or html (a page with charts)")
+	returnDays := fs.Int("return-days", 90, "with --data: the days of past plans to measure reminder return rates on")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	day, err := asOfFlag(*asOf)
+	if err != nil {
+		return err
+	}
+	if err := oneOf("format", *format, "text", "json", "html"); err != nil {
+		return err
+	}
+	if (*data != "") == sf.set() {
+		return bad("give one of --data, --sqlite and --postgres")
+	}
+	var ds *retention.Dataset
+	var stored []retention.Task
+	if *data != "" {
+		if ds, err = readDataset(*data); err != nil {
+			return err
+		}
+	} else {
+		ctx := context.Background()
+		s, err := sf.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if ds, err = app.Load(ctx, s); err != nil {
+			return err
+		}
+		stored = []retention.Task{}
+		for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
+			if err != nil {
+				return err
+			}
+			stored = append(stored, t)
+		}
+	}
+	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil)
+	if err != nil {
+		return err
+	}
+	k, err := e.Report(ds, day, stored, *returnDays)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(k)
+	case "html":
+		err = k.WriteHTML(w)
+	default:
+		err = k.WriteText(w)
+	}
+	if err != nil {
+		return err
+	}
+	return w.Flush()
+}

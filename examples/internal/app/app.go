@@ -1,0 +1,294 @@
+// Package app is what the example programs share: grouping a dataset into
+// customers, the evaluation document of DATASET.md, the KPI report and its
+// HTML page, and loading a dataset from a store.
+package app
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
+	"github.com/rickb777/date"
+)
+
+// Group turns a dataset into one classify input per customer with vehicles,
+// by customer id, with each customer's contacts. Contacts whose task key
+// names no vehicle or customer of the dataset are returned as findings.
+func Group(ds *retention.Dataset) ([]classify.CustomerInput, []retention.Finding) {
+	byCustomer := map[string]*classify.CustomerInput{}
+	var order []string
+	for i := range ds.Customers {
+		c := ds.Customers[i]
+		byCustomer[c.ID] = &classify.CustomerInput{Customer: c}
+		order = append(order, c.ID)
+	}
+	index := map[string]int{} // VIN → position in its customer's Vehicles
+	owner := map[string]string{}
+	for _, v := range ds.Vehicles {
+		in := byCustomer[v.Customer]
+		if in == nil {
+			continue
+		}
+		index[v.VIN] = len(in.Vehicles)
+		owner[v.VIN] = v.Customer
+		in.Vehicles = append(in.Vehicles, retention.VehicleHistory{Vehicle: v})
+	}
+	for _, vi := range ds.Visits {
+		if c, ok := owner[vi.VIN]; ok {
+			h := &byCustomer[c].Vehicles[index[vi.VIN]]
+			h.Visits = append(h.Visits, vi)
+		}
+	}
+	var findings []retention.Finding
+	for _, ct := range ds.Contacts {
+		_, subject, _, err := retention.ParseTaskKey(ct.Task)
+		if err == nil {
+			subject, _, _ = strings.Cut(subject, "@") // mileage milestones: VIN@30000km
+		}
+		cust := owner[subject]
+		if cust == "" && byCustomer[subject] != nil {
+			cust = subject
+		}
+		if err != nil || cust == "" {
+			// Named by content, not position, so that the output does not
+			// depend on the order of the records.
+			findings = append(findings, retention.Finding{Record: "contacts/" + ct.Task + "@" + ct.At.UTC().Format(time.RFC3339Nano),
+				Field: "task", Problem: fmt.Sprintf("task %q names no vehicle or customer of the dataset", ct.Task)})
+			continue
+		}
+		byCustomer[cust].Contacts = append(byCustomer[cust].Contacts, ct)
+	}
+	slices.Sort(order)
+	out := make([]classify.CustomerInput, 0, len(order))
+	for _, id := range order {
+		if in := byCustomer[id]; len(in.Vehicles) > 0 {
+			out = append(out, *in)
+		}
+	}
+	return out, findings
+}
+
+// Engine evaluates datasets under one policy, for the whole network or one
+// dealer.
+type Engine struct {
+	Policy  retention.Policy
+	Dealer  string
+	Planner *schedule.Planner
+}
+
+// NewEngine validates the policy and builds the planner.
+func NewEngine(policy retention.Policy, models []retention.Model, dealer string, weather []schedule.WeatherEvent) (*Engine, error) {
+	pl, err := schedule.New(&policy, models, &schedule.Options{Dealer: dealer, Weather: weather})
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{Policy: policy, Dealer: dealer, Planner: pl}, nil
+}
+
+// inScope reports whether a customer matters to the engine's dealer: one of
+// its vehicles was sold by the dealer or visited it.
+func (e *Engine) inScope(in *classify.CustomerInput, asOf date.Date) bool {
+	if e.Dealer == "" {
+		return true
+	}
+	for _, h := range in.Vehicles {
+		if h.Vehicle.Dealer == e.Dealer {
+			return true
+		}
+		for _, v := range h.Visits {
+			if v.Dealer == e.Dealer && !v.OpenedOn.After(asOf) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Scope returns the customers of the engine's dealer (all without one).
+func (e *Engine) Scope(inputs []classify.CustomerInput, asOf date.Date) []classify.CustomerInput {
+	out := inputs[:0:0]
+	for i := range inputs {
+		if e.inScope(&inputs[i], asOf) {
+			out = append(out, inputs[i])
+		}
+	}
+	return out
+}
+
+// The evaluation document of DATASET.md. Fields may be added, never renamed.
+
+// Evaluation is what `dcrc evaluate` prints.
+type Evaluation struct {
+	AsOf         string              `json:"asOf"`
+	Dealer       string              `json:"dealer,omitempty"`
+	Vehicles     []VehicleOut        `json:"vehicles"`
+	Customers    []CustomerOut       `json:"customers"`
+	Tasks        []TaskOut           `json:"tasks"`
+	Deferred     []DeferredOut       `json:"deferred"`
+	StatusCounts map[string]int      `json:"statusCounts"`
+	Findings     []retention.Finding `json:"findings"`
+
+	// Plan is the day's plan the tasks come from.
+	Plan schedule.Plan `json:"-"`
+}
+
+// VehicleOut is a vehicle of the evaluation.
+type VehicleOut struct {
+	VIN                 string     `json:"vin"`
+	Customer            string     `json:"customer"`
+	Stage               string     `json:"stage"`
+	Status              string     `json:"status"`
+	Rule                string     `json:"rule"`
+	Reason              string     `json:"reason"`
+	Flags               []string   `json:"flags"`
+	HomeDealer          string     `json:"homeDealer"`
+	DailyKm             float64    `json:"dailyKm"`
+	DailyKmBasis        string     `json:"dailyKmBasis"`
+	EstimatedOdometerKm int        `json:"estimatedOdometerKm"`
+	NextService         ServiceOut `json:"nextService"`
+}
+
+// ServiceOut is a vehicle's next maintenance.
+type ServiceOut struct {
+	DueOn      string `json:"dueOn"`
+	DecidedBy  string `json:"decidedBy"`
+	OdometerKm int    `json:"odometerKm"`
+	First      bool   `json:"first"`
+}
+
+// CustomerOut is a customer of the evaluation.
+type CustomerOut struct {
+	ID     string   `json:"id"`
+	Status string   `json:"status"`
+	Tier   string   `json:"tier"`
+	Flags  []string `json:"flags"`
+}
+
+// TaskOut is a task of the day's plan.
+type TaskOut struct {
+	Key       string `json:"key"`
+	Touch     string `json:"touch"`
+	Customer  string `json:"customer"`
+	VIN       string `json:"vin"`
+	Dealer    string `json:"dealer"`
+	Owner     string `json:"owner"`
+	Channel   string `json:"channel"`
+	Window    string `json:"window,omitempty"`
+	Anchor    string `json:"anchor"`
+	DueOn     string `json:"dueOn"`
+	ExpiresOn string `json:"expiresOn"`
+	Priority  int    `json:"priority"`
+	Attempts  int    `json:"attempts"`
+	Reason    string `json:"reason"`
+}
+
+// DeferredOut is a task held back by the frequency cap.
+type DeferredOut struct {
+	Task   TaskOut `json:"task"`
+	Reason string  `json:"reason"`
+}
+
+// TaskOf converts a task for output.
+func TaskOf(t retention.Task) TaskOut {
+	return TaskOut{Key: t.Key, Touch: t.Touch.String(), Customer: t.Customer, VIN: t.VIN, Dealer: t.Dealer,
+		Owner: t.Owner.String(), Channel: t.Channel.String(), Window: t.Window, Anchor: t.Anchor.String(),
+		DueOn: t.DueOn.String(), ExpiresOn: t.ExpiresOn.String(), Priority: t.Priority, Attempts: t.Attempts, Reason: t.Reason}
+}
+
+// Evaluate computes the evaluation of a dataset as of a date. The result
+// does not depend on the order of the records.
+func (e *Engine) Evaluate(ds *retention.Dataset, asOf date.Date) *Evaluation {
+	inputs, findings := Group(ds)
+	inputs = e.Scope(inputs, asOf)
+	plan := e.Planner.Plan(inputs, asOf)
+	ev := &Evaluation{AsOf: asOf.String(), Dealer: e.Dealer, Vehicles: []VehicleOut{}, Customers: []CustomerOut{},
+		Tasks: []TaskOut{}, Deferred: []DeferredOut{}, StatusCounts: map[string]int{}, Findings: []retention.Finding{}, Plan: plan}
+	for _, s := range retention.Statuses() {
+		ev.StatusCounts[s.String()] = 0
+	}
+	for _, cr := range plan.Customers {
+		ev.Customers = append(ev.Customers, CustomerOut{ID: cr.ID, Status: cr.Status.String(), Tier: cr.Tier.String(), Flags: cr.Flags.Names()})
+		for _, v := range cr.Vehicles {
+			ev.StatusCounts[v.Status.String()]++
+			ns := v.NextService
+			ev.Vehicles = append(ev.Vehicles, VehicleOut{VIN: v.VIN, Customer: v.Customer, Stage: v.Stage.String(),
+				Status: v.Status.String(), Rule: v.Rule.String(), Reason: v.Reason, Flags: v.Flags.Names(), HomeDealer: v.HomeDealer,
+				DailyKm: math.Round(v.Mileage.Rate.DailyKm()*10) / 10, DailyKmBasis: v.Mileage.Basis.String(),
+				EstimatedOdometerKm: v.Mileage.OdometerOn(asOf),
+				NextService:         ServiceOut{DueOn: ns.DueOn.String(), DecidedBy: ns.DecidedBy.String(), OdometerKm: ns.OdometerKm, First: ns.First}})
+			findings = append(findings, v.Mileage.Findings...)
+		}
+	}
+	slices.SortFunc(ev.Vehicles, func(a, b VehicleOut) int { return cmp.Compare(a.VIN, b.VIN) })
+	for _, t := range plan.Tasks {
+		ev.Tasks = append(ev.Tasks, TaskOf(t))
+	}
+	for _, d := range plan.Deferred {
+		ev.Deferred = append(ev.Deferred, DeferredOut{Task: TaskOf(d.Task), Reason: d.Reason})
+	}
+	slices.SortFunc(findings, func(a, b retention.Finding) int {
+		return cmp.Or(cmp.Compare(a.Record, b.Record), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Problem, b.Problem))
+	})
+	ev.Findings = append(ev.Findings, findings...)
+	return ev
+}
+
+// WriteJSON writes the evaluation as indented JSON.
+func (ev *Evaluation) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(ev)
+}
+
+// Load reads everything from a store into a dataset.
+func Load(ctx context.Context, s retention.Store) (*retention.Dataset, error) {
+	ds := &retention.Dataset{}
+	var err error
+	if ds.Dealers, err = s.Dealers(ctx); err != nil {
+		return nil, err
+	}
+	if ds.Models, err = s.Models(ctx); err != nil {
+		return nil, err
+	}
+	for c, err := range s.Customers(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		ds.Customers = append(ds.Customers, c)
+	}
+	for h, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		ds.Vehicles = append(ds.Vehicles, h.Vehicle)
+		ds.Visits = append(ds.Visits, h.Visits...)
+	}
+	for c, err := range s.Contacts(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		ds.Contacts = append(ds.Contacts, c)
+	}
+	for c, err := range s.Complaints(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		ds.Complaints = append(ds.Complaints, c)
+	}
+	for sv, err := range s.Surveys(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		ds.Surveys = append(ds.Surveys, sv)
+	}
+	return ds, nil
+}
