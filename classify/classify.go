@@ -18,6 +18,10 @@ type Options struct {
 	// vehicles whose home dealer is another one as transient (POLICY.md §7).
 	// Empty: every station of the network counts.
 	Dealer string
+	// PAlive, when set, gives a customer's probability of being alive
+	// from a churn model (package churn); effective customers below
+	// StatusPolicy.ChurnPAliveBelow are flagged ChurnRisk.
+	PAlive func(customer string) (float64, bool)
 }
 
 // Classifier applies POLICY.md §7–§8 with one validated policy. It is
@@ -25,6 +29,8 @@ type Options struct {
 type Classifier struct {
 	policy retention.Policy
 	dealer string
+	pAlive func(string) (float64, bool)
+	below  float64
 	models map[string]model
 	dflt   model
 }
@@ -43,8 +49,9 @@ func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Cl
 	}
 	c := &Classifier{policy: *policy, models: make(map[string]model, len(models)), dflt: model{rules: policy.ForModel(nil)}}
 	if opts != nil {
-		c.dealer = opts.Dealer
+		c.dealer, c.pAlive = opts.Dealer, opts.PAlive
 	}
+	c.below = policy.Status.ChurnPAliveBelow.InexactFloat64()
 	for i := range models {
 		m := &models[i]
 		if err := m.Validate(); err != nil {
@@ -116,7 +123,9 @@ const (
 	// LostContact: three phone attempts of one task failed and nobody was
 	// reached since (失联, 002).
 	LostContact
-	// ChurnRisk: two consecutive maintenances due and missed (004).
+	// ChurnRisk: two consecutive maintenances due and missed (004); for a
+	// customer also a churn model's P(alive) below
+	// StatusPolicy.ChurnPAliveBelow.
 	ChurnRisk
 )
 
@@ -207,6 +216,9 @@ type CustomerResult struct {
 	// LostContactSince is the day of the attempt that raised LostContact.
 	// Meaningful only with the flag.
 	LostContactSince date.Date
+	// PAlive is the customer's probability of being alive from the churn
+	// model of Options.PAlive; nil without one.
+	PAlive *float64
 
 	kind      retention.CustomerKind
 	vip       bool
@@ -244,6 +256,14 @@ func (c *Classifier) Customer(in *CustomerInput, asOf date.Date) CustomerResult 
 	if lost, since := c.lostContact(in.Contacts, asOf); lost {
 		res.Flags |= LostContact
 		res.LostContactSince = since
+	}
+	if c.pAlive != nil {
+		if p, ok := c.pAlive(res.ID); ok {
+			res.PAlive = &p
+			if res.Effective && p < c.below {
+				res.Flags |= ChurnRisk
+			}
+		}
 	}
 	return res
 }

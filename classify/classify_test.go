@@ -10,6 +10,7 @@ import (
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/google/go-cmp/cmp"
 	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
 )
 
 var d = retention.MustParseDate
@@ -403,4 +404,39 @@ func FuzzStatusInvariants(f *testing.F) {
 			t.Fatalf("depends on visit order: %+v vs %+v", a, b)
 		}
 	})
+}
+
+// TestPAliveThreshold: with a churn model, effective customers whose
+// P(alive) is below the threshold are flagged churn-risk; at the threshold
+// they are not.
+func TestPAliveThreshold(t *testing.T) {
+	p := retention.DefaultPolicy()
+	p.Status.ChurnPAliveBelow = decimal.RequireFromString("0.3")
+	probs := map[string]float64{"below": 0.29, "at": 0.3, "above": 0.31, "gone": 0.01}
+	c, err := New(&p, nil, &Options{PAlive: func(id string) (float64, bool) { v, ok := probs[id]; return v, ok }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := d("2026-08-31")
+	for _, tt := range []struct {
+		id        string
+		delivered string
+		churn     bool
+	}{
+		{"below", "2026-06-01", true},
+		{"at", "2026-06-01", false},
+		{"above", "2026-06-01", false},
+		{"gone", "2019-01-01", false}, // dormant: not effective, no flag
+		{"unknown", "2026-06-01", false},
+	} {
+		h := history(tt.delivered)
+		h.Vehicle.Customer = tt.id
+		r := c.Customer(&CustomerInput{Customer: retention.Customer{ID: tt.id}, Vehicles: []retention.VehicleHistory{h}}, asOf)
+		if r.Flags.Has(ChurnRisk) != tt.churn {
+			t.Errorf("%s: churn-risk %v, want %v", tt.id, r.Flags.Has(ChurnRisk), tt.churn)
+		}
+		if _, known := probs[tt.id]; known != (r.PAlive != nil) {
+			t.Errorf("%s: PAlive %v", tt.id, r.PAlive)
+		}
+	}
 }

@@ -108,6 +108,10 @@ type StatusPolicy struct {
 	ChurnGraceDays     int      // 30: a maintenance is missed with no visit within 30 days after due …
 	ChurnMissedInRow   int      // 2: … and churn-risk after 2 in a row
 	LossReasons        []string // the loss-reason codes of lost-recall results
+	// ChurnPAliveBelow: 0 (off): when a churn model gives customers a
+	// probability of being alive (classify.Options.PAlive), effective
+	// customers below this are flagged churn-risk (004).
+	ChurnPAliveBelow decimal.Decimal
 }
 
 // TierPolicy is POLICY.md §8.
@@ -317,6 +321,7 @@ func (p *Policy) Validate() error {
 	if st.SwingMaxVisits >= st.ActiveMinVisits {
 		v.add("status.swingMaxVisits", "%d is not below activeMinVisits %d: a vehicle could be both swing and active", st.SwingMaxVisits, st.ActiveMinVisits)
 	}
+	v.share("status.churnPAliveBelow", st.ChurnPAliveBelow)
 	seen := map[string]bool{}
 	for i, r := range st.LossReasons {
 		if r == "" || seen[r] {

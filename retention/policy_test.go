@@ -57,6 +57,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"unknown part of the value score", func(p *Policy) {
 			p.Tiers.ScoreWeights = []Weight{{"purchase", dec("0.5")}, {"loyalty", dec("0.5")}}
 		}, []string{"policy: tiers.scoreWeights[1]"}},
+		{"P(alive) threshold above 1", func(p *Policy) { p.Status.ChurnPAliveBelow = dec("1.5") }, []string{"policy: status.churnPAliveBelow"}},
 		{"SLA solve before respond", func(p *Policy) { p.Satisfaction.MajorSolve = 30 * time.Minute }, []string{"policy: satisfaction.majorSolve"}},
 		{"winter care on Feb 29", func(p *Policy) { p.Care.WinterCareMonth, p.Care.WinterCareDay = time.February, 29 }, []string{"policy: care.winterCareDay"}},
 		{"duplicate loss reason", func(p *Policy) { p.Status.LossReasons = append(p.Status.LossReasons, "price") }, []string{"policy: status.lossReasons[8]"}},

@@ -146,3 +146,27 @@ func TestReturnRates(t *testing.T) {
 		t.Errorf("ReturnRates (-want +got):\n%s", diff)
 	}
 }
+
+// TestRecallsOrderedByPAlive: with a churn model, the lost recalls of a
+// priority come likeliest-to-return first, in the places they hold.
+func TestRecallsOrderedByPAlive(t *testing.T) {
+	probs := map[string]float64{"C1": 0.2, "C2": 0.9, "C3": 0.5}
+	pl := planner(t, nil, &Options{PAlive: func(id string) (float64, bool) { v, ok := probs[id]; return v, ok }})
+	var inputs []classify.CustomerInput
+	for _, id := range []string{"C1", "C2", "C3", "C4"} {
+		in := customer("P", "2024-01-15", visit("A", retention.Repair, "2026-05-20", 0)) // lost from 2026-11-20
+		in.Customer.ID = id
+		in.Vehicles[0].Vehicle.VIN = "V" + id
+		in.Vehicles[0].Vehicle.Customer = id
+		inputs = append(inputs, in)
+	}
+	inputs[3].Vehicles[0].Vehicle.DeliveredOn = d("2026-11-19") // C4: a sale follow-up among the recalls
+	var order []string
+	for _, task := range pl.Plan(inputs, d("2026-11-22")).Tasks {
+		order = append(order, task.Key)
+	}
+	want := []string{"lost-recall/VC2/2026-11-20", "lost-recall/VC3/2026-11-20", "lost-recall/VC1/2026-11-20", "sale-followup-3d/VC4/2026-11-19"}
+	if diff := cmp.Diff(want, order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}

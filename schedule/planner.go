@@ -24,6 +24,10 @@ type Options struct {
 	// Weather lists the weather events the caller reports; each gives the
 	// effective customers of its region a weather-alert touch.
 	Weather []WeatherEvent
+	// PAlive, when set, gives customers' probabilities of being alive from
+	// a churn model (see classify.Options.PAlive): the lost-recall tasks of
+	// a priority are then ordered by it, the likeliest to come back first.
+	PAlive func(customer string) (float64, bool)
 }
 
 // WeatherEvent is a weather event reported for a region (POLICY.md §6).
@@ -52,7 +56,7 @@ func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Pl
 	if opts != nil {
 		o = *opts
 	}
-	c, err := classify.New(policy, models, &classify.Options{Dealer: o.Dealer})
+	c, err := classify.New(policy, models, &classify.Options{Dealer: o.Dealer, PAlive: o.PAlive})
 	if err != nil {
 		return nil, err
 	}
@@ -507,8 +511,52 @@ func (pl *Planner) Plan(inputs []classify.CustomerInput, asOf date.Date) Plan {
 		plan.Deferred = append(plan.Deferred, cp.Deferred...)
 	}
 	sortTasks(plan.Tasks)
+	orderRecalls(plan.Tasks, rs)
 	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
 	slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })
 	plan.Customers = rs
 	return plan
+}
+
+// orderRecalls reorders the lost-recall tasks of each priority by their
+// customers' P(alive), highest first, within the places those tasks hold in
+// the sorted plan; without P(alive) nothing moves.
+func orderRecalls(ts []retention.Task, rs []classify.CustomerResult) {
+	p := map[string]float64{}
+	for i := range rs {
+		if rs[i].PAlive != nil {
+			p[rs[i].ID] = *rs[i].PAlive
+		}
+	}
+	if len(p) == 0 {
+		return
+	}
+	slots := map[int][]int{} // priority → indices of its lost-recall tasks
+	for i, t := range ts {
+		if t.Touch == retention.LostRecall {
+			slots[t.Priority] = append(slots[t.Priority], i)
+		}
+	}
+	for _, idx := range slots {
+		recalls := make([]retention.Task, len(idx))
+		for j, i := range idx {
+			recalls[j] = ts[i]
+		}
+		slices.SortStableFunc(recalls, func(a, b retention.Task) int {
+			pa, okA := p[a.Customer]
+			pb, okB := p[b.Customer]
+			switch {
+			case okA && okB:
+				return cmp.Compare(pb, pa)
+			case okA:
+				return -1
+			case okB:
+				return 1
+			}
+			return 0
+		})
+		for j, i := range idx {
+			ts[i] = recalls[j]
+		}
+	}
 }

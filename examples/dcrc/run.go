@@ -17,10 +17,12 @@ import (
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/postgres"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
+	"github.com/dcrc-go/dcrc/classify/churn"
 	"github.com/dcrc-go/dcrc/examples/internal/app"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/dcrc-go/dcrc/schedule"
 	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
 )
 
 const (
@@ -36,6 +38,7 @@ Usage:
   dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
   dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json]
   dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]
+  dcrc churn    --events events.csv --calibration-end DATE --unit week|day [--model bg-nbd|pareto-nbd] [--horizon N]
 
 Run "dcrc COMMAND --help" for the flags of a command.
 `
@@ -70,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = plan(args[1:], stdout)
 	case "report":
 		err = report(args[1:], stdout)
+	case "churn":
+		err = churnCmd(args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "dcrc: unknown command %q\n\n%s", args[0], usage)
 		return exitInput
@@ -159,12 +164,14 @@ func readDataset(path string) (*retention.Dataset, error) {
 }
 
 func evaluate(args []string, stdout io.Writer) error {
-	c := newCommand("evaluate", "evaluate --data dataset.json --as-of DATE [--dealer ID] [--holidays DATE,…] [--weather REGION:DATE:WHAT]… [--first-owner-programme]", stdout)
+	c := newCommand("evaluate", "evaluate --data dataset.json --as-of DATE [--dealer ID] [--holidays DATE,…] [--weather REGION:DATE:WHAT]… [--first-owner-programme] [--churn bg-nbd|pareto-nbd [--churn-below P]]", stdout)
 	fs := c.fs
 	data := fs.String("data", "", "the dataset, in the JSON format of DATASET.md (- for standard input)")
 	asOf := fs.String("as-of", "", "the date to evaluate as of, YYYY-MM-DD")
 	dealer := fs.String("dealer", "", "evaluate for one dealer: its vehicles and customers, visits counted at it only")
 	pf := addPolicyFlags(fs)
+	churnModel := fs.String("churn", "", "fit a churn model (bg-nbd or pareto-nbd) on the deliveries and visits up to --as-of: customers get pAlive, recalls are ordered by it")
+	churnBelow := fs.String("churn-below", "0", "with --churn: flag effective customers whose pAlive is below this churn-risk")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -176,6 +183,9 @@ func evaluate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if policy.Status.ChurnPAliveBelow, err = decimal.NewFromString(*churnBelow); err != nil {
+		return bad("--churn-below: %v", err)
+	}
 	ds, err := readDataset(*data)
 	if err != nil {
 		return err
@@ -183,7 +193,17 @@ func evaluate(args []string, stdout io.Writer) error {
 	if *dealer != "" && !hasDealer(ds, *dealer) {
 		return bad("--dealer: no dealer %q in the dataset", *dealer)
 	}
-	e, err := app.NewEngine(policy, ds.Models, *dealer, weather)
+	var pAlive map[string]float64
+	if *churnModel != "" {
+		m, err := churn.ParseModel(*churnModel)
+		if err != nil {
+			return inputError{err}
+		}
+		if pAlive, _, err = app.FitChurn(ds, day, m); err != nil {
+			return err
+		}
+	}
+	e, err := app.NewEngine(policy, ds.Models, *dealer, weather, pAlive)
 	if err != nil {
 		return err
 	}
@@ -338,7 +358,7 @@ func plan(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil)
+	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -421,7 +441,7 @@ func report(args []string, stdout io.Writer) error {
 			stored = append(stored, t)
 		}
 	}
-	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil)
+	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func quickstart(out io.Writer, asOf date.Date, vehicles int, seed uint64, dbPath
 	if ds, err = app.Load(ctx, store); err != nil {
 		return err
 	}
-	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, "", nil)
+	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
 	if err != nil {
 		return err
 	}

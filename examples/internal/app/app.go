@@ -85,9 +85,15 @@ type Engine struct {
 	Planner *schedule.Planner
 }
 
-// NewEngine validates the policy and builds the planner.
-func NewEngine(policy retention.Policy, models []retention.Model, dealer string, weather []schedule.WeatherEvent) (*Engine, error) {
-	pl, err := schedule.New(&policy, models, &schedule.Options{Dealer: dealer, Weather: weather})
+// NewEngine validates the policy and builds the planner. pAlive, when not
+// nil, gives customers' probabilities of being alive (FitChurn).
+func NewEngine(policy retention.Policy, models []retention.Model, dealer string, weather []schedule.WeatherEvent,
+	pAlive map[string]float64) (*Engine, error) {
+	opts := &schedule.Options{Dealer: dealer, Weather: weather}
+	if pAlive != nil {
+		opts.PAlive = func(c string) (float64, bool) { p, ok := pAlive[c]; return p, ok }
+	}
+	pl, err := schedule.New(&policy, models, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +177,7 @@ type CustomerOut struct {
 	Status string   `json:"status"`
 	Tier   string   `json:"tier"`
 	Flags  []string `json:"flags"`
+	PAlive *float64 `json:"pAlive,omitempty"` // with a churn model
 }
 
 // TaskOut is a task of the day's plan.
@@ -216,7 +223,8 @@ func (e *Engine) Evaluate(ds *retention.Dataset, asOf date.Date) *Evaluation {
 		ev.StatusCounts[s.String()] = 0
 	}
 	for _, cr := range plan.Customers {
-		ev.Customers = append(ev.Customers, CustomerOut{ID: cr.ID, Status: cr.Status.String(), Tier: cr.Tier.String(), Flags: cr.Flags.Names()})
+		ev.Customers = append(ev.Customers, CustomerOut{ID: cr.ID, Status: cr.Status.String(), Tier: cr.Tier.String(),
+			Flags: cr.Flags.Names(), PAlive: cr.PAlive})
 		for _, v := range cr.Vehicles {
 			ev.StatusCounts[v.Status.String()]++
 			ns := v.NextService
