@@ -155,8 +155,7 @@ type VehicleResult struct {
 
 	Stage  retention.Stage
 	Status retention.Status
-	Rule   Rule   // the rule that decided Status
-	Reason string // the rule with the vehicle's dates, for people
+	Rule   Rule // the rule that decided Status; Reason says it for people
 
 	Retained, Effective bool
 	VisitsInWindow      int        // counted visits within VisitWindowMonths
@@ -179,6 +178,10 @@ type VehicleResult struct {
 
 	// Facts for the retention KPIs (Stats).
 	kpi kpiFacts
+	// What Reason needs.
+	asOf     date.Date
+	status   *retention.StatusPolicy
+	recallOn date.Date
 	// The value of the vehicle to its customer (POLICY.md §8).
 	price     decimal.Decimal
 	spend12   decimal.Decimal
@@ -291,6 +294,9 @@ func (c *Classifier) recallContacts(cs []retention.Contact, asOf date.Date) map[
 // (Outcome.Failed) of one task, and nobody reached on any task after the
 // last of them (a reached, refused or callback-later outcome clears it).
 func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, date.Date) {
+	if len(cs) < c.policy.Followups.MaxAttempts {
+		return false, date.Date{}
+	}
 	sorted := slices.Clone(cs)
 	slices.SortStableFunc(sorted, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
 	failed := map[string]int{}
@@ -351,46 +357,57 @@ func (c *Classifier) facts(visits []retention.Visit, asOf date.Date) visitFacts 
 
 // status applies the first-match rules of POLICY.md §7 to a retained
 // vehicle.
-func (c *Classifier) status(v *retention.Vehicle, visits []retention.Visit, f visitFacts, asOf date.Date) (retention.Status, Rule, string) {
+func (c *Classifier) status(v *retention.Vehicle, visits []retention.Visit, f visitFacts, asOf date.Date) (retention.Status, Rule) {
 	st := &c.policy.Status
 	deliveredRecently := retention.WithinMonths(v.DeliveredOn, asOf, st.EffectiveMonths) || v.DeliveredOn.After(asOf)
-	if !deliveredRecently && !f.anyIn12 {
-		return retention.StatusDormant, RuleNotEffective, fmt.Sprintf(
-			"delivered %s and no visit within %d months of %s", v.DeliveredOn, st.EffectiveMonths, asOf)
-	}
+	switch {
+	case !deliveredRecently && !f.anyIn12:
+		return retention.StatusDormant, RuleNotEffective
 	// "Less than k months ago" is the complement of "k months or more ago",
 	// both measured back from asOf (POLICY.md §1).
-	if !retention.MonthsOrMoreAgo(v.DeliveredOn, asOf, st.NewMonths) {
-		return retention.StatusNew, RuleNew, fmt.Sprintf(
-			"delivered %s, less than %d months before %s", v.DeliveredOn, st.NewMonths, asOf)
-	}
-	if f.last < 0 {
-		return retention.StatusLost, RuleLostNoVisit, fmt.Sprintf(
-			"no visit since the delivery on %s, %d months or more before %s", v.DeliveredOn, st.NewMonths, asOf)
+	case !retention.MonthsOrMoreAgo(v.DeliveredOn, asOf, st.NewMonths):
+		return retention.StatusNew, RuleNew
+	case f.last < 0:
+		return retention.StatusLost, RuleLostNoVisit
 	}
 	last := visits[f.last].OpenedOn
-	if retention.MonthsOrMoreAgo(last, asOf, st.LostMonths) {
-		return retention.StatusLost, RuleLostLastVisit, fmt.Sprintf(
-			"last visit %s, %d months or more before %s", last, st.LostMonths, asOf)
+	switch {
+	case retention.MonthsOrMoreAgo(last, asOf, st.LostMonths):
+		return retention.StatusLost, RuleLostLastVisit
+	case f.inWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths):
+		return retention.StatusActive, RuleActive
+	case f.inWindow <= st.SwingMaxVisits:
+		return retention.StatusSwing, RuleSwing
 	}
-	if f.inWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths) {
-		return retention.StatusActive, RuleActive, fmt.Sprintf(
-			"%s within %d months, the last on %s", visitsText(f.inWindow), st.VisitWindowMonths, last)
-	}
-	if f.inWindow <= st.SwingMaxVisits {
-		return retention.StatusSwing, RuleSwing, fmt.Sprintf(
-			"%s within %d months (at most %d)", visitsText(f.inWindow), st.VisitWindowMonths, st.SwingMaxVisits)
-	}
-	return retention.StatusRegular, RuleRegular, fmt.Sprintf(
-		"%s within %d months, the last on %s", visitsText(f.inWindow), st.VisitWindowMonths, last)
+	return retention.StatusRegular, RuleRegular
 }
 
-// visitsText returns "1 visit" or "n visits".
-func visitsText(n int) string {
-	if n == 1 {
-		return "1 visit"
+// Reason says, for people, why the vehicle has its status: the rule with
+// the vehicle's dates and counts. It is composed when asked for, not for
+// every vehicle classified.
+func (r *VehicleResult) Reason() string {
+	st := r.status
+	switch r.Rule {
+	case RuleScrapped:
+		return "marked scrapped"
+	case RuleSold:
+		return fmt.Sprintf("lost-recall call on %s recorded %q", r.recallOn, r.RecallLossReason)
+	case RuleNotEffective:
+		return fmt.Sprintf("delivered %s and no visit within %d months of %s", r.delivered, st.EffectiveMonths, r.asOf)
+	case RuleNew:
+		return fmt.Sprintf("delivered %s, less than %d months before %s", r.delivered, st.NewMonths, r.asOf)
+	case RuleLostNoVisit:
+		return fmt.Sprintf("no visit since the delivery on %s, %d months or more before %s", r.delivered, st.NewMonths, r.asOf)
+	case RuleLostLastVisit:
+		return fmt.Sprintf("last visit %s, %d months or more before %s", *r.LastVisit, st.LostMonths, r.asOf)
+	case RuleActive:
+		return fmt.Sprintf("%s within %d months, the last on %s", visitsText(r.VisitsInWindow), st.VisitWindowMonths, *r.LastVisit)
+	case RuleSwing:
+		return fmt.Sprintf("%s within %d months (at most %d)", visitsText(r.VisitsInWindow), st.VisitWindowMonths, st.SwingMaxVisits)
+	case RuleRegular:
+		return fmt.Sprintf("%s within %d months, the last on %s", visitsText(r.VisitsInWindow), st.VisitWindowMonths, *r.LastVisit)
 	}
-	return fmt.Sprintf("%d visits", n)
+	return ""
 }
 
 // Vehicle classifies one vehicle as of asOf. recalls are the contacts of
@@ -403,7 +420,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	}
 	st := &c.policy.Status
 	r := VehicleResult{VIN: v.VIN, Customer: v.Customer, Model: v.Model, Series: m.series, Dealer: v.Dealer,
-		price: v.Price, delivered: v.DeliveredOn}
+		price: v.Price, delivered: v.DeliveredOn, asOf: asOf, status: st}
 	r.Mileage = c.policy.EstimateMileage(v, h.Visits, &m.rules, asOf)
 	r.Stage = c.policy.Stage(v, &m.rules, &r.Mileage, asOf)
 	r.NextService = retention.NextService(v, h.Visits, &m.rules, &r.Mileage, asOf)
@@ -431,13 +448,12 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	}
 	switch {
 	case v.Scrapped:
-		r.Status, r.Rule, r.Reason = retention.StatusScrapped, RuleScrapped, "marked scrapped"
+		r.Status, r.Rule = retention.StatusScrapped, RuleScrapped
 	case lastRecall != nil && (lastRecall.LossReason == "sold" || lastRecall.LossReason == "scrapped"):
-		r.Status, r.Rule, r.Reason = retention.StatusScrapped, RuleSold,
-			fmt.Sprintf("lost-recall call on %s recorded %q", date.NewAt(lastRecall.At), lastRecall.LossReason)
+		r.Status, r.Rule, r.recallOn = retention.StatusScrapped, RuleSold, date.NewAt(lastRecall.At)
 	default:
 		r.Retained = true
-		r.Status, r.Rule, r.Reason = c.status(v, h.Visits, f, asOf)
+		r.Status, r.Rule = c.status(v, h.Visits, f, asOf)
 		r.Effective = r.Status != retention.StatusDormant
 	}
 
@@ -463,7 +479,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	// Value and KPI facts over the counted visits.
 	yearAgo := retention.AddMonths(asOf, -st.EffectiveMonths)
 	twoYearsAgo := retention.AddMonths(asOf, -2*st.EffectiveMonths)
-	r.spend12 = decimal.Zero
+	var spend money
 	for i := range h.Visits {
 		vi := &h.Visits[i]
 		if !c.counted(vi, asOf) {
@@ -472,7 +488,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 		switch {
 		case vi.OpenedOn.After(yearAgo):
 			r.visits12++
-			r.spend12 = r.spend12.Add(vi.Amount)
+			spend.add(vi.Amount)
 			r.kpi.held = true
 			r.kpi.wonBack = true
 		case vi.OpenedOn.After(twoYearsAgo):
@@ -482,49 +498,64 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 			r.kpi.firstYearIn = true
 		}
 	}
+	r.spend12 = spend.value()
 	r.kpi.held = r.kpi.held && r.kpi.holdBase
 	r.kpi.firstYearBase = v.DeliveredOn.After(twoYearsAgo) && !v.DeliveredOn.After(yearAgo)
 	r.kpi.firstYearIn = r.kpi.firstYearIn && r.kpi.firstYearBase
 	if r.Retained && !v.DeliveredOn.After(yearAgo) {
-		then, _, _ := c.status(v, h.Visits, c.facts(h.Visits, yearAgo), yearAgo)
+		then, _ := c.status(v, h.Visits, c.facts(h.Visits, yearAgo), yearAgo)
 		r.kpi.winBackBase = then == retention.StatusLost || then == retention.StatusDormant
 	}
 	r.kpi.wonBack = r.kpi.wonBack && r.kpi.winBackBase
 	return r
 }
 
+// Status returns the status of a vehicle as of asOf and the rule that
+// decided it, as Vehicle does, without the flags, mileage and everything
+// else: for bulk checks of statuses alone. Lost-recall results are not
+// considered (Vehicle's RuleSold).
+func (c *Classifier) Status(h *retention.VehicleHistory, asOf date.Date) (retention.Status, Rule) {
+	if h.Vehicle.Scrapped {
+		return retention.StatusScrapped, RuleScrapped
+	}
+	return c.status(&h.Vehicle, h.Visits, c.facts(h.Visits, asOf), asOf)
+}
+
 // homeDealer returns the dealer with the most visits of the vehicle within
 // HomeDealerMonths (ties: the most recent visit, then the smaller id), or
 // the selling dealer when there are none (POLICY.md §7). All stations count.
 func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) string {
+	// A vehicle visits few dealers: a small slice beats a map.
 	type tally struct {
-		n    int
-		last date.Date
+		dealer string
+		n      int
+		last   date.Date
 	}
-	var counts map[string]*tally
+	var counts [4]tally
+	seen := counts[:0]
 	from := retention.AddMonths(asOf, -c.policy.Status.HomeDealerMonths)
 	for i := range h.Visits {
 		vi := &h.Visits[i]
 		if vi.OpenedOn.After(asOf) || !vi.OpenedOn.After(from) {
 			continue
 		}
-		if counts == nil {
-			counts = map[string]*tally{}
+		j := slices.IndexFunc(seen, func(t tally) bool { return t.dealer == vi.Dealer })
+		if j < 0 {
+			seen = append(seen, tally{dealer: vi.Dealer, last: vi.OpenedOn})
+			j = len(seen) - 1
 		}
-		t := counts[vi.Dealer]
-		if t == nil {
-			t = &tally{}
-			counts[vi.Dealer] = t
-		}
+		t := &seen[j]
 		t.n++
-		if t.n == 1 || vi.OpenedOn.After(t.last) {
+		if vi.OpenedOn.After(t.last) {
 			t.last = vi.OpenedOn
 		}
 	}
-	best, bestT := h.Vehicle.Dealer, (*tally)(nil)
-	for d, t := range counts {
-		if bestT == nil || t.n > bestT.n || (t.n == bestT.n && (t.last.After(bestT.last) || (t.last == bestT.last && d < best))) {
-			best, bestT = d, t
+	best := h.Vehicle.Dealer
+	var bestT *tally
+	for i := range seen {
+		t := &seen[i]
+		if bestT == nil || t.n > bestT.n || (t.n == bestT.n && (t.last.After(bestT.last) || (t.last == bestT.last && t.dealer < bestT.dealer))) {
+			best, bestT = t.dealer, t
 		}
 	}
 	return best
@@ -570,4 +601,12 @@ func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retentio
 		}
 		due = retention.ServiceAfter(due.DueOn, due.OdometerKm, rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
 	}
+}
+
+// visitsText returns "1 visit" or "n visits".
+func visitsText(n int) string {
+	if n == 1 {
+		return "1 visit"
+	}
+	return fmt.Sprintf("%d visits", n)
 }

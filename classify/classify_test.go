@@ -97,7 +97,7 @@ func TestStatusBoundaries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := c.Vehicle(&tt.h, nil, asOf)
 			if got.Status != tt.want || got.Rule != tt.rule {
-				t.Errorf("status = %s (%s: %s), want %s (%s)", got.Status, got.Rule, got.Reason, tt.want, tt.rule)
+				t.Errorf("status = %s (%s: %s), want %s (%s)", got.Status, got.Rule, got.Reason(), tt.want, tt.rule)
 			}
 		})
 	}
@@ -111,7 +111,7 @@ func TestNewIsMeasuredBackFromAsOf(t *testing.T) {
 	c := newClassifier(t, nil)
 	h := history("2026-10-31")
 	if got := c.Vehicle(&h, nil, d("2027-02-28")); got.Status != retention.StatusNew {
-		t.Errorf("status = %s (%s), want new", got.Status, got.Reason)
+		t.Errorf("status = %s (%s), want new", got.Status, got.Reason())
 	}
 }
 
@@ -143,10 +143,35 @@ func TestScrappedAndSold(t *testing.T) {
 
 func TestReason(t *testing.T) {
 	c := newClassifier(t, nil)
-	h := history("2024-01-15", "2026-02-28")
-	got := c.Vehicle(&h, nil, d("2026-08-31"))
-	if want := "last visit 2026-02-28, 6 months or more before 2026-08-31"; got.Reason != want {
-		t.Errorf("Reason = %q, want %q", got.Reason, want)
+	asOf := d("2026-08-31")
+	old := "2024-01-15"
+	scrapped := history(old)
+	scrapped.Vehicle.Scrapped = true
+	tests := []struct {
+		h    retention.VehicleHistory
+		want string
+	}{
+		{scrapped, "marked scrapped"},
+		{history("2025-08-30"), "delivered 2025-08-30 and no visit within 12 months of 2026-08-31"},
+		{history("2026-05-01"), "delivered 2026-05-01, less than 4 months before 2026-08-31"},
+		{history("2026-04-30"), "no visit since the delivery on 2026-04-30, 4 months or more before 2026-08-31"},
+		{history(old, "2026-02-28"), "last visit 2026-02-28, 6 months or more before 2026-08-31"},
+		{history(old, "2025-10-01", "2025-12-01", "2026-02-01", "2026-05-01"), "4 visits within 12 months, the last on 2026-05-01"},
+		{history(old, "2026-08-01"), "1 visit within 12 months (at most 2)"},
+		{history(old, "2026-03-01", "2026-05-01", "2026-08-01"), "3 visits within 12 months, the last on 2026-08-01"},
+	}
+	for _, tt := range tests {
+		got := c.Vehicle(&tt.h, nil, asOf)
+		if got.Reason() != tt.want {
+			t.Errorf("%s: Reason = %q, want %q", got.Rule, got.Reason(), tt.want)
+		}
+	}
+	sold := history(old, "2025-12-01")
+	key := retention.TaskKey(retention.LostRecall, "V1", d("2026-06-01"))
+	r := c.Vehicle(&sold, []retention.Contact{{Task: key, At: d("2026-06-02").UTC(), Channel: retention.Phone,
+		Outcome: retention.Reached, LossReason: "sold"}}, asOf)
+	if want := `lost-recall call on 2026-06-02 recorded "sold"`; r.Reason() != want {
+		t.Errorf("sold: Reason = %q, want %q", r.Reason(), want)
 	}
 }
 
@@ -437,6 +462,21 @@ func TestPAliveThreshold(t *testing.T) {
 		}
 		if _, known := probs[tt.id]; known != (r.PAlive != nil) {
 			t.Errorf("%s: PAlive %v", tt.id, r.PAlive)
+		}
+	}
+}
+
+// TestStatusAgreesWithVehicle: the status-only path gives Vehicle's status.
+func TestStatusAgreesWithVehicle(t *testing.T) {
+	c := newClassifier(t, nil)
+	asOf := d("2026-08-31")
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 2000 {
+		h := randomHistory(r, asOf)
+		s, rule := c.Status(&h, asOf)
+		v := c.Vehicle(&h, nil, asOf)
+		if s != v.Status || rule != v.Rule {
+			t.Fatalf("Status = %s (%s), Vehicle = %s (%s)", s, rule, v.Status, v.Rule)
 		}
 	}
 }

@@ -31,7 +31,7 @@ func Example() {
 	for _, asOf := range []string{"2026-08-27", "2026-08-28"} {
 		r := c.Customer(&in, d(asOf))
 		v := r.Vehicles[0]
-		fmt.Printf("%s: %s (%s) flags=%v\n", asOf, v.Status, v.Reason, v.Flags.Names())
+		fmt.Printf("%s: %s (%s) flags=%v\n", asOf, v.Status, v.Reason(), v.Flags.Names())
 	}
 	// Output:
 	// 2026-08-27: swing (1 visit within 12 months (at most 2)) flags=[]

@@ -3,6 +3,7 @@ package classify
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/shopspring/decimal"
@@ -40,62 +41,107 @@ func (t Tier) Priority(p *retention.Policy) int {
 	return p.Plan.Priorities[t-1]
 }
 
-// AssignTiers sets the Tier of every customer (POLICY.md §8). The effective
-// customers of each dealer (CustomerResult.Dealer) are ranked by a value
-// score; the top CoreShare of them (rounded half up) are core, the next
-// PotentialShare potential, the rest and every non-effective customer
-// basic. Customers whose score equals that of the last one in a tier join
-// it, so equal customers never get different tiers. Fleet and VIP customers
-// are raised to potential when the policy says so.
+// TierInput is what a customer's tier is computed from: a few numbers per
+// customer, so that a streamed evaluation can rank a whole network without
+// keeping its histories (CustomerResult.TierInput).
+type TierInput struct {
+	ID, Dealer string
+	Effective  bool
+	Kind       retention.CustomerKind
+	VIP        bool
+	Referrals  int
+	Purchase   decimal.Decimal // the price of its vehicles
+	Vehicles   int
+	Spend      decimal.Decimal // service spend of the last 12 months
+	Visits     int             // visits of the last 12 months
+}
+
+// TierInput returns what the customer's tier is computed from.
+func (r *CustomerResult) TierInput() TierInput {
+	return TierInput{ID: r.ID, Dealer: r.Dealer, Effective: r.Effective, Kind: r.kind, VIP: r.vip, Referrals: r.referrals,
+		Purchase: r.purchase(), Vehicles: len(r.Vehicles), Spend: r.spend12(), Visits: r.visits12()}
+}
+
+// AssignTiers sets the Tier of every customer (POLICY.md §8); see Tiers.
+func (c *Classifier) AssignTiers(rs []CustomerResult) {
+	ts := make([]TierInput, len(rs))
+	for i := range rs {
+		ts[i] = rs[i].TierInput()
+	}
+	for i, t := range c.Tiers(ts) {
+		rs[i].Tier = t
+	}
+}
+
+// Tiers returns the tier of every customer (POLICY.md §8), in the order of
+// ts. The effective customers of each dealer (TierInput.Dealer) are ranked
+// by a value score; the top CoreShare of them (rounded half up) are core,
+// the next PotentialShare potential, the rest and every non-effective
+// customer basic. Customers whose score equals that of the last one in a
+// tier join it, so equal customers never get different tiers. Fleet and VIP
+// customers are raised to potential when the policy says so.
 //
 // The score weighs, by TierPolicy.ScoreWeights, the customer's rank among
 // the dealer's effective customers in each part: purchase amount, number of
 // vehicles, service spend and visits of the last 12 months, and referrals.
 // Ranks make the parts comparable whatever their units; equal values share
-// the mean rank. The result does not depend on the order of rs.
-func (c *Classifier) AssignTiers(rs []CustomerResult) {
+// the mean rank. The result does not depend on the order of ts.
+func (c *Classifier) Tiers(ts []TierInput) []Tier {
 	tp := &c.policy.Tiers
+	tiers := make([]Tier, len(ts))
 	groups := map[string][]int{}
-	for i := range rs {
-		rs[i].Tier = Basic
-		if rs[i].Effective {
-			groups[rs[i].Dealer] = append(groups[rs[i].Dealer], i)
+	for i := range ts {
+		tiers[i] = Basic
+		if ts[i].Effective {
+			groups[ts[i].Dealer] = append(groups[ts[i].Dealer], i)
 		}
 	}
+	// Dealers are ranked apart, so in parallel; each writes its own
+	// customers' tiers.
+	var wg sync.WaitGroup
 	for _, idx := range groups {
-		c.tierGroup(rs, idx)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.tierGroup(ts, tiers, idx)
+		}()
 	}
-	for i := range rs {
-		r := &rs[i]
-		if r.Tier == Basic && ((tp.FleetAtLeastPotential && r.kind == retention.Fleet) || (tp.VIPAtLeastPotential && r.vip)) {
-			r.Tier = Potential
+	wg.Wait()
+	for i := range ts {
+		t := &ts[i]
+		if tiers[i] == Basic && ((tp.FleetAtLeastPotential && t.Kind == retention.Fleet) || (tp.VIPAtLeastPotential && t.VIP)) {
+			tiers[i] = Potential
 		}
 	}
+	return tiers
 }
 
-// tierGroup ranks and tiers the customers rs[idx...] of one dealer.
-func (c *Classifier) tierGroup(rs []CustomerResult, idx []int) {
+// tierGroup ranks and tiers the customers ts[idx...] of one dealer.
+func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 	tp := &c.policy.Tiers
 	n := len(idx)
-	scores := make([]decimal.Decimal, len(rs))
+	// Scores in integers: weights in billionths (the policy's weights are
+	// exact to nine decimals) times doubled mean ranks.
+	scores := make([]int64, len(ts))
 	for _, w := range tp.ScoreWeights {
-		part := func(r *CustomerResult) decimal.Decimal { return decimal.Zero }
+		wi := w.Weight.Shift(9).Round(0).IntPart()
+		part := func(t *TierInput) decimal.Decimal { return decimal.Zero }
 		switch w.Name {
 		case retention.ScorePurchase:
-			part = func(r *CustomerResult) decimal.Decimal { return r.purchase() }
+			part = func(t *TierInput) decimal.Decimal { return t.Purchase }
 		case retention.ScoreVehicles:
-			part = func(r *CustomerResult) decimal.Decimal { return decimal.NewFromInt(int64(len(r.Vehicles))) }
+			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Vehicles)) }
 		case retention.ScoreSpend:
-			part = func(r *CustomerResult) decimal.Decimal { return r.spend12() }
+			part = func(t *TierInput) decimal.Decimal { return t.Spend }
 		case retention.ScoreVisits:
-			part = func(r *CustomerResult) decimal.Decimal { return decimal.NewFromInt(int64(r.visits12())) }
+			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Visits)) }
 		case retention.ScoreReferrals:
-			part = func(r *CustomerResult) decimal.Decimal { return decimal.NewFromInt(int64(r.referrals)) }
+			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Referrals)) }
 		}
-		vals := make([]decimal.Decimal, len(rs))
+		vals := make([]decimal.Decimal, len(ts))
 		order := slices.Clone(idx)
 		for _, i := range idx {
-			vals[i] = part(&rs[i])
+			vals[i] = part(&ts[i])
 		}
 		slices.SortFunc(order, func(a, b int) int { return vals[a].Cmp(vals[b]) })
 		// Mean ranks, doubled to stay whole: a tie over positions i..j
@@ -105,19 +151,19 @@ func (c *Classifier) tierGroup(rs []CustomerResult, idx []int) {
 			for j+1 < n && vals[order[j+1]].Equal(vals[order[i]]) {
 				j++
 			}
-			rank2 := decimal.NewFromInt(int64(i + 1 + j + 1))
+			rank2 := int64(i + 1 + j + 1)
 			for k := i; k <= j; k++ {
-				scores[order[k]] = scores[order[k]].Add(w.Weight.Mul(rank2))
+				scores[order[k]] += wi * rank2
 			}
 			i = j + 1
 		}
 	}
 	order := slices.Clone(idx)
 	slices.SortFunc(order, func(a, b int) int {
-		if c := scores[b].Cmp(scores[a]); c != 0 {
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(rs[a].ID, rs[b].ID)
+		return cmp.Compare(ts[a].ID, ts[b].ID)
 	})
 	cut := func(share decimal.Decimal) int {
 		return int(share.Mul(decimal.NewFromInt(int64(n))).Round(0).IntPart())
@@ -126,30 +172,30 @@ func (c *Classifier) tierGroup(rs []CustomerResult, idx []int) {
 	potN := cut(tp.CoreShare.Add(tp.PotentialShare))
 	for pos, i := range order {
 		switch {
-		case pos < coreN || (pos > 0 && rs[order[pos-1]].Tier == Core && scores[i].Equal(scores[order[pos-1]])):
-			rs[i].Tier = Core
-		case pos < potN || (pos > 0 && rs[order[pos-1]].Tier == Potential && scores[i].Equal(scores[order[pos-1]])):
-			rs[i].Tier = Potential
+		case pos < coreN || (pos > 0 && tiers[order[pos-1]] == Core && scores[i] == scores[order[pos-1]]):
+			tiers[i] = Core
+		case pos < potN || (pos > 0 && tiers[order[pos-1]] == Potential && scores[i] == scores[order[pos-1]]):
+			tiers[i] = Potential
 		default:
-			rs[i].Tier = Basic
+			tiers[i] = Basic
 		}
 	}
 }
 
 func (r *CustomerResult) purchase() decimal.Decimal {
-	sum := decimal.Zero
+	var sum money
 	for i := range r.Vehicles {
-		sum = sum.Add(r.Vehicles[i].price)
+		sum.add(r.Vehicles[i].price)
 	}
-	return sum
+	return sum.value()
 }
 
 func (r *CustomerResult) spend12() decimal.Decimal {
-	sum := decimal.Zero
+	var sum money
 	for i := range r.Vehicles {
-		sum = sum.Add(r.Vehicles[i].spend12)
+		sum.add(r.Vehicles[i].spend12)
 	}
-	return sum
+	return sum.value()
 }
 
 func (r *CustomerResult) visits12() int {

@@ -74,9 +74,18 @@ func (b RateBasis) MarshalText() ([]byte, error) { return enumMarshal("rate basi
 
 // Reading is one odometer reading.
 type Reading struct {
-	On     date.Date
-	Km     int
-	Record string // where it came from: "vehicles/VIN" (delivery) or "visits/RO1"
+	On    date.Date
+	Km    int
+	Visit string // the ID of the visit it was read at; "" for the delivery
+}
+
+// record names the reading's source for findings: "visits/RO1", or
+// "vehicles/VIN" for the delivery reading.
+func (r *Reading) record(vin string, index int) string {
+	if r.Visit == "" {
+		return RecordName("vehicles", vin, 0)
+	}
+	return RecordName("visits", r.Visit, index)
 }
 
 // Finding is a data-quality problem found while applying the policy: input
@@ -113,22 +122,20 @@ type Mileage struct {
 // so one mistyped odometer costs one reading, not all those after it. The
 // order of the visits does not matter.
 func (p *Policy) EstimateMileage(v *Vehicle, visits []Visit, r *ModelRules, asOf date.Date) Mileage {
-	vehicleRecord := RecordName("vehicles", v.VIN, 0)
 	rs := make([]Reading, 1, len(visits)+1)
-	rs[0] = Reading{On: v.DeliveredOn, Km: v.DeliveryOdometerKm, Record: vehicleRecord}
+	rs[0] = Reading{On: v.DeliveredOn, Km: v.DeliveryOdometerKm}
 	var findings []Finding
 	for i := range visits {
 		vi := &visits[i]
 		if vi.OdometerKm == 0 || vi.OpenedOn.After(asOf) {
 			continue
 		}
-		rec := RecordName("visits", vi.ID, i)
 		if vi.OpenedOn.Before(v.DeliveredOn) {
-			findings = append(findings, Finding{rec, "openedOn",
+			findings = append(findings, Finding{RecordName("visits", vi.ID, i), "openedOn",
 				fmt.Sprintf("visit on %s is before the delivery on %s", vi.OpenedOn, v.DeliveredOn)})
 			continue
 		}
-		rs = append(rs, Reading{On: vi.OpenedOn, Km: vi.OdometerKm, Record: rec})
+		rs = append(rs, Reading{On: vi.OpenedOn, Km: vi.OdometerKm, Visit: vi.ID})
 	}
 	slices.SortFunc(rs[1:], func(a, b Reading) int {
 		if c := a.On.Sub(b.On); c != 0 {
@@ -137,9 +144,9 @@ func (p *Policy) EstimateMileage(v *Vehicle, visits []Visit, r *ModelRules, asOf
 		if a.Km != b.Km {
 			return a.Km - b.Km
 		}
-		return cmp.Compare(a.Record, b.Record)
+		return cmp.Compare(a.Visit, b.Visit)
 	})
-	kept, dropped := p.consistentReadings(rs)
+	kept, dropped := p.consistentReadings(v.VIN, rs)
 	findings = append(findings, dropped...)
 	slices.SortFunc(findings, func(a, b Finding) int { return cmp.Compare(a.Record, b.Record) })
 
@@ -172,7 +179,7 @@ func (p *Policy) plausible(a, b *Reading) bool {
 // consistentReadings keeps the largest chain of readings, starting with the
 // delivery reading rs[0], in which every reading plausibly follows the one
 // before; it reports the others as findings. rs[1:] is sorted by date.
-func (p *Policy) consistentReadings(rs []Reading) (kept []Reading, dropped []Finding) {
+func (p *Policy) consistentReadings(vin string, rs []Reading) (kept []Reading, dropped []Finding) {
 	ok := true
 	for i := 1; i < len(rs) && ok; i++ {
 		ok = p.plausible(&rs[i-1], &rs[i])
@@ -225,7 +232,7 @@ func (p *Policy) consistentReadings(rs []Reading) (kept []Reading, dropped []Fin
 		default:
 			problem = fmt.Sprintf("odometer %d km on %s is inconsistent with the later readings", rs[i].Km, rs[i].On)
 		}
-		dropped = append(dropped, Finding{Record: rs[i].Record, Field: "odometerKm", Problem: problem})
+		dropped = append(dropped, Finding{Record: rs[i].record(vin, i), Field: "odometerKm", Problem: problem})
 	}
 	return kept, dropped
 }

@@ -20,8 +20,8 @@ func visit(id, on string, km int) Visit {
 func TestEstimateMileage(t *testing.T) {
 	p := DefaultPolicy()
 	rules := p.ForModel(&Model{ID: "M1", Kind: Passenger})
-	delivery := Reading{On: d("2025-01-01"), Km: 0, Record: "vehicles/V1"}
-	r := func(id, on string, km int) Reading { return Reading{On: d(on), Km: km, Record: "visits/" + id} }
+	delivery := Reading{On: d("2025-01-01"), Km: 0}
+	r := func(id, on string, km int) Reading { return Reading{On: d(on), Km: km, Visit: id} }
 	tests := []struct {
 		name   string
 		visits []Visit

@@ -124,7 +124,8 @@ type TierPolicy struct {
 	// ScoreWeights weigh the parts of the value score; they must sum to 1.
 	// The parts are "purchase" (the price of the customer's vehicles),
 	// "vehicles" (how many), "spend" and "visits" (service of the last 12
-	// months) and "referrals". A part left out weighs nothing.
+	// months) and "referrals". A part left out weighs nothing. Weights count
+	// to nine decimal places.
 	ScoreWeights []Weight
 }
 

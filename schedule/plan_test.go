@@ -79,6 +79,25 @@ func shuffled(in []classify.CustomerInput, seed uint64) []classify.CustomerInput
 	return out
 }
 
+// flat renders a plan by content (no pointers): every task, deferral and
+// customer classification.
+func flat(p Plan) []string {
+	var out []string
+	for _, t := range p.Tasks {
+		out = append(out, fmt.Sprintf("%+v", t))
+	}
+	for _, df := range p.Deferred {
+		out = append(out, fmt.Sprintf("deferred %+v %s", df.Task, df.Reason))
+	}
+	for _, c := range p.Customers {
+		out = append(out, fmt.Sprintf("%s %s %s %s", c.ID, c.Status, c.Tier, c.Flags))
+		for _, v := range c.Vehicles {
+			out = append(out, fmt.Sprintf("  %s %s %s %s %s %v", v.VIN, v.Status, v.Stage, v.Reason(), v.HomeDealer, v.NextService))
+		}
+	}
+	return out
+}
+
 // TestPlanIsDeterministic: the plan is the same computed twice and with
 // every input list shuffled.
 func TestPlanIsDeterministic(t *testing.T) {
@@ -89,19 +108,6 @@ func TestPlanIsDeterministic(t *testing.T) {
 	first := pl.Plan(in, asOf)
 	if len(first.Tasks) < 100 || len(first.Deferred) == 0 {
 		t.Fatalf("population too quiet to test: %d tasks, %d deferred", len(first.Tasks), len(first.Deferred))
-	}
-	flat := func(p Plan) []string {
-		var out []string
-		for _, t := range p.Tasks {
-			out = append(out, fmt.Sprintf("%+v", t))
-		}
-		for _, df := range p.Deferred {
-			out = append(out, fmt.Sprintf("deferred %+v %s", df.Task, df.Reason))
-		}
-		for _, c := range p.Customers {
-			out = append(out, fmt.Sprintf("%s %s %s %s", c.ID, c.Status, c.Tier, c.Flags))
-		}
-		return out
 	}
 	if diff := cmp.Diff(flat(first), flat(pl.Plan(in, asOf))); diff != "" {
 		t.Errorf("second run differs (-first +second):\n%s", diff)
@@ -168,5 +174,18 @@ func TestRecallsOrderedByPAlive(t *testing.T) {
 	want := []string{"lost-recall/VC2/2026-11-20", "lost-recall/VC3/2026-11-20", "lost-recall/VC1/2026-11-20", "sale-followup-3d/VC4/2026-11-19"}
 	if diff := cmp.Diff(want, order); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+// TestPlanParallelIsIdentical: any number of workers gives the same plan.
+func TestPlanParallelIsIdentical(t *testing.T) {
+	asOf := d("2026-11-22")
+	pl := planner(t, nil, nil)
+	in := population(300, 5, asOf)
+	want := flat(pl.Plan(in, asOf))
+	for _, workers := range []int{2, 3, 8} {
+		if diff := cmp.Diff(want, flat(pl.PlanParallel(in, asOf, workers))); diff != "" {
+			t.Errorf("%d workers: the plan differs from 1 worker's (-1 +%d):\n%s", workers, workers, diff)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/dcrc-go/dcrc/classify"
@@ -111,7 +112,11 @@ type contactLog struct {
 }
 
 func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
-	l := contactLog{closed: map[string]date.Date{}, failed: map[string]int{}}
+	var l contactLog
+	if len(cs) == 0 {
+		return l // nil maps read as empty
+	}
+	l.closed, l.failed = map[string]date.Date{}, map[string]int{}
 	for i := range cs {
 		ct := &cs[i]
 		on := date.NewAt(ct.At)
@@ -262,6 +267,10 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 	}
 }
 
+// SortTasks orders tasks as a plan lists them: by priority, due date and
+// key.
+func SortTasks(ts []retention.Task) { sortTasks(ts) }
+
 // sortTasks orders tasks by priority, due date and key.
 func sortTasks(ts []retention.Task) {
 	slices.SortFunc(ts, func(a, b retention.Task) int {
@@ -275,6 +284,23 @@ func sortTasks(ts []retention.Task) {
 	})
 }
 
+// builder collects the candidates of one customer; reasons are formatted
+// only for the candidates that can be open on asOf.
+type builder struct {
+	pl   *Planner
+	asOf date.Date
+	out  []candidate
+}
+
+// add keeps the candidate if it can be open on asOf. reason is called only
+// then; it does not escape, so the closures passed in cost nothing for the
+// many candidates outside their window.
+func (b *builder) add(t retention.Touch, subject, vin string, anchor, due date.Date, dealer string, reason func() string) {
+	if b.pl.window(due, b.asOf, specOf(t).episode) {
+		b.out = append(b.out, candidate{touch: t, subject: subject, vin: vin, anchor: anchor, due: due, dealer: dealer, reason: reason()})
+	}
+}
+
 // window reports whether a candidate due on due can be open on asOf.
 func (pl *Planner) window(due, asOf date.Date, episode bool) bool {
 	exp := pl.expiry
@@ -286,7 +312,7 @@ func (pl *Planner) window(due, asOf date.Date, episode bool) bool {
 
 // candidates returns the touches that fire for the customer around asOf.
 func (pl *Planner) candidates(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
-	var out []candidate
+	b := &builder{pl: pl, asOf: asOf}
 	hist := make(map[string]*retention.VehicleHistory, len(in.Vehicles))
 	for i := range in.Vehicles {
 		hist[in.Vehicles[i].Vehicle.VIN] = &in.Vehicles[i]
@@ -294,23 +320,21 @@ func (pl *Planner) candidates(in *classify.CustomerInput, cr *classify.CustomerR
 	for i := range cr.Vehicles {
 		vr := &cr.Vehicles[i]
 		if h := hist[vr.VIN]; h != nil && vr.Retained {
-			out = pl.vehicleCandidates(out, h, vr, asOf)
+			pl.vehicleCandidates(b, h, vr, asOf)
 		}
 	}
 	if pl.dealer == "" || cr.Dealer == pl.dealer {
-		out = pl.customerCandidates(out, in, cr, asOf)
+		pl.customerCandidates(b, in, cr, asOf)
 	}
-	return out
+	return b.out
 }
 
-func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistory, vr *classify.VehicleResult, asOf date.Date) []candidate {
+func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr *classify.VehicleResult, asOf date.Date) {
 	v := &h.Vehicle
 	p := pl.p
 	rules := pl.c.Rules(v.Model)
-	add := func(t retention.Touch, subject string, anchor, due date.Date, dealer, reason string) {
-		if pl.window(due, asOf, specOf(t).episode) {
-			out = append(out, candidate{touch: t, subject: subject, vin: v.VIN, anchor: anchor, due: due, dealer: dealer, reason: reason})
-		}
+	add := func(t retention.Touch, subject string, anchor, due date.Date, dealer string, reason func() string) {
+		b.add(t, subject, v.VIN, anchor, due, dealer, reason)
 	}
 	delivered := v.DeliveredOn
 
@@ -318,11 +342,13 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 	if pl.dealer == "" || v.Dealer == pl.dealer {
 		f := &p.Followups
 		add(retention.SaleFollowup3D, v.VIN, delivered, retention.AddDays(delivered, f.Sale3Days), v.Dealer,
-			fmt.Sprintf("sale follow-up: delivered %s + %d days", delivered, f.Sale3Days))
+			func() string { return fmt.Sprintf("sale follow-up: delivered %s + %d days", delivered, f.Sale3Days) })
 		add(retention.SaleFollowup7D, v.VIN, delivered, retention.AddDays(delivered, f.Sale7Days), v.Dealer,
-			fmt.Sprintf("OEM sale follow-up: delivered %s + %d days", delivered, f.Sale7Days))
+			func() string {
+				return fmt.Sprintf("OEM sale follow-up: delivered %s + %d days", delivered, f.Sale7Days)
+			})
 		add(retention.SaleFollowup1M, v.VIN, delivered, retention.AddMonths(delivered, f.Sale1Months), v.Dealer,
-			fmt.Sprintf("sale follow-up: delivered %s + %d month", delivered, f.Sale1Months))
+			func() string { return fmt.Sprintf("sale follow-up: delivered %s + %d month", delivered, f.Sale1Months) })
 	}
 	// Service follow-ups (§5), by the dealer of the repair order.
 	for i := range h.Visits {
@@ -333,15 +359,19 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 		switch vi.Kind {
 		case retention.FirstService, retention.WarrantyRepair, retention.Repair, retention.BodyPaint:
 			add(retention.ServiceFollowup2D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service2Days), vi.Dealer,
-				fmt.Sprintf("service follow-up: %s %s picked up %s + %d days", vi.Kind, vi.ID, vi.ClosedOn, p.Followups.Service2Days))
+				func() string {
+					return fmt.Sprintf("service follow-up: %s %s picked up %s + %d days", vi.Kind, vi.ID, vi.ClosedOn, p.Followups.Service2Days)
+				})
 		}
 		if vi.Kind == retention.FirstService {
 			add(retention.ServiceFollowup4D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service4Days), vi.Dealer,
-				fmt.Sprintf("OEM first-service follow-up: %s picked up %s + %d days", vi.ID, vi.ClosedOn, p.Followups.Service4Days))
+				func() string {
+					return fmt.Sprintf("OEM first-service follow-up: %s picked up %s + %d days", vi.ID, vi.ClosedOn, p.Followups.Service4Days)
+				})
 		}
 	}
 	if pl.dealer != "" && vr.HomeDealer != pl.dealer {
-		return out
+		return
 	}
 	home := vr.HomeDealer
 	next := &vr.NextService
@@ -349,13 +379,19 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 	// Maintenance reminders (§4).
 	if next.First {
 		add(retention.FirstServiceSMS, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceSMSDays), home,
-			fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceSMSDays))
+			func() string {
+				return fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceSMSDays)
+			})
 		add(retention.FirstServiceCall, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceCallDays), home,
-			fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceCallDays))
+			func() string {
+				return fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceCallDays)
+			})
 	} else {
 		add(retention.MaintenanceDue, v.VIN, next.Anchor, retention.AddDays(next.DueOn, -p.Service.MaintenanceLeadDays), home,
-			fmt.Sprintf("maintenance due %s by %s (estimated %d km), last maintenance %s", next.DueOn, next.DecidedBy,
-				next.OdometerKm, next.Anchor))
+			func() string {
+				return fmt.Sprintf("maintenance due %s by %s (estimated %d km), last maintenance %s", next.DueOn, next.DecidedBy,
+					next.OdometerKm, next.Anchor)
+			})
 	}
 	for _, km := range p.Service.MilestonesKm {
 		if v.DeliveryOdometerKm >= km {
@@ -363,20 +399,20 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 		}
 		if on, ok := vr.Mileage.DateReaching(km, delivered); ok {
 			add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
-				fmt.Sprintf("estimated odometer reaches %d km on %s", km, on))
+				func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, on) })
 		}
 	}
 	if e := v.InsuranceExpiresOn; e != nil {
 		add(retention.InsuranceRenewal, v.VIN, *e, retention.AddDays(*e, -p.Service.InsuranceLeadDays), home,
-			fmt.Sprintf("insurance expires %s", *e))
+			func() string { return fmt.Sprintf("insurance expires %s", *e) })
 	}
 	if e := v.InspectionDueOn; e != nil {
 		add(retention.InspectionDue, v.VIN, *e, retention.AddDays(*e, -p.Service.InspectionLeadDays), home,
-			fmt.Sprintf("annual inspection due %s", *e))
+			func() string { return fmt.Sprintf("annual inspection due %s", *e) })
 	}
 	end, by := retention.WarrantyEnd(v, rules, &vr.Mileage)
 	add(retention.WarrantyExpiry, v.VIN, delivered, retention.AddDays(end, -p.Service.WarrantyExpiryLeadDays), home,
-		fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", end, by))
+		func() string { return fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", end, by) })
 
 	// Care (§6): the first-owner knowledge programme.
 	c := &p.Care
@@ -385,9 +421,11 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 		for k := 1; k*c.KnowledgeEveryDays <= c.KnowledgeDays; k++ {
 			on := retention.AddDays(delivered, k*c.KnowledgeEveryDays)
 			add(retention.FirstOwnerKnowledge, v.VIN, on, on, home,
-				fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, delivered))
-			if n := len(out); n > 0 && out[n-1].touch == retention.FirstOwnerKnowledge && out[n-1].due == on {
-				out[n-1].expires = retention.AddDays(on, c.KnowledgeEveryDays-1)
+				func() string {
+					return fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, delivered)
+				})
+			if n := len(b.out); n > 0 && b.out[n-1].touch == retention.FirstOwnerKnowledge && b.out[n-1].due == on {
+				b.out[n-1].expires = retention.AddDays(on, c.KnowledgeEveryDays-1)
 			}
 		}
 	}
@@ -400,11 +438,12 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 		if vr.LastVisit != nil {
 			since, why = retention.AddMonths(*vr.LastVisit, st.LostMonths), "last visit "+vr.LastVisit.String()
 		}
-		reason := fmt.Sprintf("lost since %s (%s): return reminder", since, why)
-		if vr.Flags.Has(classify.MaybeLowUsage) {
-			reason = fmt.Sprintf("lost since %s (%s) but little driven: confirming call, no win-back offer", since, why)
-		}
-		add(retention.LostRecall, v.VIN, since, since, home, reason)
+		add(retention.LostRecall, v.VIN, since, since, home, func() string {
+			if vr.Flags.Has(classify.MaybeLowUsage) {
+				return fmt.Sprintf("lost since %s (%s) but little driven: confirming call, no win-back offer", since, why)
+			}
+			return fmt.Sprintf("lost since %s (%s): return reminder", since, why)
+		})
 	case retention.StatusDormant:
 		last := delivered
 		if vr.LastVisit != nil && vr.LastVisit.After(last) {
@@ -412,22 +451,21 @@ func (pl *Planner) vehicleCandidates(out []candidate, h *retention.VehicleHistor
 		}
 		since := retention.AddMonths(last, st.EffectiveMonths)
 		add(retention.LostRecall, v.VIN, since, since, home,
-			fmt.Sprintf("dormant since %s (no visit for %d months): consultation letter and loss reason", since, st.EffectiveMonths))
+			func() string {
+				return fmt.Sprintf("dormant since %s (no visit for %d months): consultation letter and loss reason", since, st.EffectiveMonths)
+			})
 	}
 	if vr.Flags.Has(classify.ChurnRisk) {
 		add(retention.ChurnRiskRecall, v.VIN, vr.ChurnRiskSince, vr.ChurnRiskSince, home,
-			fmt.Sprintf("%d maintenances in a row missed: recall offer", vr.MissedServices))
+			func() string { return fmt.Sprintf("%d maintenances in a row missed: recall offer", vr.MissedServices) })
 	}
-	return out
 }
 
-func (pl *Planner) customerCandidates(out []candidate, in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
+func (pl *Planner) customerCandidates(b *builder, in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) {
 	cu := &in.Customer
 	c := &pl.p.Care
-	add := func(t retention.Touch, anchor, due date.Date, reason string) {
-		if pl.window(due, asOf, specOf(t).episode) {
-			out = append(out, candidate{touch: t, subject: cu.ID, anchor: anchor, due: due, dealer: cr.Dealer, reason: reason})
-		}
+	add := func(t retention.Touch, anchor, due date.Date, reason func() string) {
+		b.add(t, cu.ID, "", anchor, due, cr.Dealer, reason)
 	}
 	year := asOf.Year()
 	if cu.Birthday != nil {
@@ -441,23 +479,23 @@ func (pl *Planner) customerCandidates(out []candidate, in *classify.CustomerInpu
 		if recent {
 			for _, y := range []int{year, year + 1} {
 				b := retention.AnniversaryIn(*cu.Birthday, y)
-				add(retention.Birthday, b, retention.AddDays(b, -c.BirthdayLeadDays), fmt.Sprintf("birthday on %s", b))
+				add(retention.Birthday, b, retention.AddDays(b, -c.BirthdayLeadDays), func() string { return fmt.Sprintf("birthday on %s", b) })
 			}
 		}
 	}
 	if cr.Effective {
 		for _, h := range pl.holidays {
-			add(retention.Holiday, h, h, fmt.Sprintf("holiday on %s", h))
+			add(retention.Holiday, h, h, func() string { return fmt.Sprintf("holiday on %s", h) })
 		}
 		for _, y := range []int{year - 1, year} {
 			if c.WinterCareDay <= date.DaysIn(y, c.WinterCareMonth) {
 				on := date.New(y, c.WinterCareMonth, c.WinterCareDay)
-				add(retention.WinterCare, on, on, fmt.Sprintf("winter care on %s", on))
+				add(retention.WinterCare, on, on, func() string { return fmt.Sprintf("winter care on %s", on) })
 			}
 		}
 		for _, ev := range pl.weather {
 			if ev.Region == cu.Region {
-				add(retention.WeatherAlert, ev.On, ev.On, fmt.Sprintf("weather alert for region %s on %s: %s", ev.Region, ev.On, ev.What))
+				add(retention.WeatherAlert, ev.On, ev.On, func() string { return fmt.Sprintf("weather alert for region %s on %s: %s", ev.Region, ev.On, ev.What) })
 			}
 		}
 	}
@@ -466,16 +504,17 @@ func (pl *Planner) customerCandidates(out []candidate, in *classify.CustomerInpu
 		first := date.New(year, asOf.Month(), 1)
 		for _, on := range []date.Date{retention.AddMonths(first, -1), first} {
 			if (on.Year()*12+int(on.Month())-1)%pl.p.Care.SwingCareMonths == 0 {
-				add(retention.SwingCare, on, on, fmt.Sprintf("swing customer: monthly care on %s", on))
+				add(retention.SwingCare, on, on, func() string { return fmt.Sprintf("swing customer: monthly care on %s", on) })
 			}
 		}
 	}
 	if cr.Flags.Has(classify.LostContact) {
 		on := cr.LostContactSince
-		add(retention.LostContactCard, on, on, fmt.Sprintf("%d phone attempts failed by %s: mail a card or visit the address",
-			pl.p.Followups.MaxAttempts, on))
+		add(retention.LostContactCard, on, on, func() string {
+			return fmt.Sprintf("%d phone attempts failed by %s: mail a card or visit the address",
+				pl.p.Followups.MaxAttempts, on)
+		})
 	}
-	return out
 }
 
 func deliveredOf(in *classify.CustomerInput, vin string) date.Date {
@@ -497,18 +536,45 @@ type Plan struct {
 
 // Plan classifies the customers, assigns their tiers and plans the day asOf
 // for all of them. The result does not depend on the order of inputs or of
-// the records inside them.
+// the records inside them. It is PlanParallel with one worker.
 func (pl *Planner) Plan(inputs []classify.CustomerInput, asOf date.Date) Plan {
-	rs := make([]classify.CustomerResult, len(inputs))
+	return pl.PlanParallel(inputs, asOf, 1)
+}
+
+// PlanParallel is Plan on several workers: the customers are split by
+// retention.PartitionOf (all of a customer's vehicles in one partition),
+// each worker classifies and plans its partition, and the tiers, which
+// rank all the customers of a dealer, are assigned between the two steps.
+// The result is the same, byte for byte, for any number of workers.
+func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date, workers int) Plan {
+	workers = max(workers, 1)
+	part := make([][]int, workers) // indices of each worker's customers
 	for i := range inputs {
-		rs[i] = pl.c.Customer(&inputs[i], asOf)
+		w := retention.PartitionOf(inputs[i].Customer.ID, workers)
+		part[w] = append(part[w], i)
 	}
+	each := func(fn func(i int)) {
+		var wg sync.WaitGroup
+		for _, idx := range part {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, i := range idx {
+					fn(i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	rs := make([]classify.CustomerResult, len(inputs))
+	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf) })
 	pl.c.AssignTiers(rs)
+	plans := make([]CustomerPlan, len(inputs))
+	each(func(i int) { plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) })
 	plan := Plan{AsOf: asOf}
-	for i := range inputs {
-		cp := pl.Customer(&inputs[i], &rs[i], asOf)
-		plan.Tasks = append(plan.Tasks, cp.Tasks...)
-		plan.Deferred = append(plan.Deferred, cp.Deferred...)
+	for i := range plans {
+		plan.Tasks = append(plan.Tasks, plans[i].Tasks...)
+		plan.Deferred = append(plan.Deferred, plans[i].Deferred...)
 	}
 	sortTasks(plan.Tasks)
 	orderRecalls(plan.Tasks, rs)

@@ -197,6 +197,11 @@ func TestEvaluateIsDeterministic(t *testing.T) {
 	if first != second {
 		t.Fatal("two runs differ")
 	}
+	for _, w := range []string{"1", "3"} {
+		if _, out, _ := runCmd(append(slices.Clone(goldenCases[0].args), "--workers", w)...); out != first {
+			t.Errorf("--workers %s changes the output", w)
+		}
+	}
 	raw, err := os.ReadFile("testdata/golden.json")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,6 +173,7 @@ func evaluate(args []string, stdout io.Writer) error {
 	pf := addPolicyFlags(fs)
 	churnModel := fs.String("churn", "", "fit a churn model (bg-nbd or pareto-nbd) on the deliveries and visits up to --as-of: customers get pAlive, recalls are ordered by it")
 	churnBelow := fs.String("churn-below", "0", "with --churn: flag effective customers whose pAlive is below this churn-risk")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "workers to plan with (the output is the same for any number)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -207,6 +209,7 @@ func evaluate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	e.Workers = *workers
 	w := bufio.NewWriter(stdout)
 	if err := e.Evaluate(ds, day).WriteJSON(w); err != nil {
 		return err

@@ -83,6 +83,7 @@ type Engine struct {
 	Policy  retention.Policy
 	Dealer  string
 	Planner *schedule.Planner
+	Workers int // for the plan; the result is the same for any number
 }
 
 // NewEngine validates the policy and builds the planner. pAlive, when not
@@ -216,7 +217,7 @@ func TaskOf(t retention.Task) TaskOut {
 func (e *Engine) Evaluate(ds *retention.Dataset, asOf date.Date) *Evaluation {
 	inputs, findings := Group(ds)
 	inputs = e.Scope(inputs, asOf)
-	plan := e.Planner.Plan(inputs, asOf)
+	plan := e.Planner.PlanParallel(inputs, asOf, e.Workers)
 	ev := &Evaluation{AsOf: asOf.String(), Dealer: e.Dealer, Vehicles: []VehicleOut{}, Customers: []CustomerOut{},
 		Tasks: []TaskOut{}, Deferred: []DeferredOut{}, StatusCounts: map[string]int{}, Findings: []retention.Finding{}, Plan: plan}
 	for _, s := range retention.Statuses() {
@@ -229,7 +230,7 @@ func (e *Engine) Evaluate(ds *retention.Dataset, asOf date.Date) *Evaluation {
 			ev.StatusCounts[v.Status.String()]++
 			ns := v.NextService
 			ev.Vehicles = append(ev.Vehicles, VehicleOut{VIN: v.VIN, Customer: v.Customer, Stage: v.Stage.String(),
-				Status: v.Status.String(), Rule: v.Rule.String(), Reason: v.Reason, Flags: v.Flags.Names(), HomeDealer: v.HomeDealer,
+				Status: v.Status.String(), Rule: v.Rule.String(), Reason: v.Reason(), Flags: v.Flags.Names(), HomeDealer: v.HomeDealer,
 				DailyKm: math.Round(v.Mileage.Rate.DailyKm()*10) / 10, DailyKmBasis: v.Mileage.Basis.String(),
 				EstimatedOdometerKm: v.Mileage.OdometerOn(asOf),
 				NextService:         ServiceOut{DueOn: ns.DueOn.String(), DecidedBy: ns.DecidedBy.String(), OdometerKm: ns.OdometerKm, First: ns.First}})
