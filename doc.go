@@ -16,10 +16,16 @@
 //     stage and mileage estimate of a vehicle, the error kinds and the store
 //     interfaces. Everything else builds on it.
 //   - classify: customer status, flags, value tiers and loss statistics.
-//   - schedule: reminders, follow-up calls, care touches and the daily plan.
+//   - classify/churn: BG/NBD and Pareto/NBD models of whether a customer is
+//     still coming back, validated on the published CDNOW results.
+//   - schedule: reminders, follow-up calls, care touches and the daily plan,
+//     on one worker or several with the same result.
 //   - satisfaction: first-time fix rate, surveys, CSI and complaints.
-//   - adapters: the in-memory and SQL stores and their conformance suite.
-//   - examples: runnable programs, among them the dcrc command.
+//   - adapters: memstore (in memory), sqlstore with its sqlite (embedded,
+//     the default) and postgres subpackages, and storetest, the conformance
+//     suite every store passes.
+//   - examples: quickstart (the main job), dcrc (the command), embed, demo
+//     (a generator of dealership networks) and bench.
 //
 // The policy packages are pure: no I/O, no clock (the as-of date is a
 // parameter), no global state, and results in a deterministic order. Storage

@@ -386,3 +386,16 @@ func TestDealerScope(t *testing.T) {
 		}
 	}
 }
+
+func TestSubject(t *testing.T) {
+	for key, want := range map[string]string{
+		"maintenance-due/V1/2026-08-20":           "V1",
+		"mileage-milestone/V1@30000km/2026-05-06": "V1",
+		"birthday/C1/2026-11-28":                  "C1",
+		"nonsense":                                "",
+	} {
+		if got, ok := Subject(key); got != want || ok != (want != "") {
+			t.Errorf("Subject(%q) = %q, %v; want %q", key, got, ok, want)
+		}
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
@@ -64,8 +63,7 @@ func planDay(ctx context.Context, dbPath, asOf string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, subject, _, err := retention.ParseTaskKey(c.Task); err == nil {
-			subject, _, _ = strings.Cut(subject, "@")
+		if subject, ok := schedule.Subject(c.Task); ok {
 			byTask[subject] = append(byTask[subject], c)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dcrc-go/dcrc/classify"
@@ -50,15 +49,12 @@ func Group(ds *retention.Dataset) ([]classify.CustomerInput, []retention.Finding
 	}
 	var findings []retention.Finding
 	for _, ct := range ds.Contacts {
-		_, subject, _, err := retention.ParseTaskKey(ct.Task)
-		if err == nil {
-			subject, _, _ = strings.Cut(subject, "@") // mileage milestones: VIN@30000km
-		}
+		subject, ok := schedule.Subject(ct.Task)
 		cust := owner[subject]
 		if cust == "" && byCustomer[subject] != nil {
 			cust = subject
 		}
-		if err != nil || cust == "" {
+		if !ok || cust == "" {
 			// Named by content, not position, so that the output does not
 			// depend on the order of the records.
 			findings = append(findings, retention.Finding{Record: "contacts/" + ct.Task + "@" + ct.At.UTC().Format(time.RFC3339Nano),

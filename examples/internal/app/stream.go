@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"iter"
-	"strings"
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
@@ -23,8 +22,7 @@ func StreamCustomers(ctx context.Context, s retention.Store) iter.Seq2[classify.
 				yield(classify.CustomerInput{}, err)
 				return
 			}
-			if _, subject, _, err := retention.ParseTaskKey(c.Task); err == nil {
-				subject, _, _ = strings.Cut(subject, "@")
+			if subject, ok := schedule.Subject(c.Task); ok {
 				bySubject[subject] = append(bySubject[subject], c)
 			}
 		}
