@@ -9,10 +9,10 @@ import (
 	"github.com/dcrc-go/dcrc/retention"
 )
 
-// cdnowSummaries reads the lifetimes summary of CDNOW (weeks).
-func cdnowSummaries(t testing.TB) []Summary {
+// readCSV reads a CSV of testdata, without its header.
+func readCSV(t testing.TB, name string) [][]string {
 	t.Helper()
-	f, err := os.Open("testdata/cdnow_customers_summary.csv")
+	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,8 +21,13 @@ func cdnowSummaries(t testing.TB) []Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows[1:]
+}
+
+// cdnowSummaries reads the lifetimes summary of CDNOW (weeks).
+func cdnowSummaries(t testing.TB) []Summary {
 	var out []Summary
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, "cdnow_customers_summary.csv") {
 		x, _ := strconv.Atoi(r[1])
 		rec, _ := strconv.ParseFloat(r[2], 64)
 		T, _ := strconv.ParseFloat(r[3], 64)
@@ -33,18 +38,8 @@ func cdnowSummaries(t testing.TB) []Summary {
 
 // cdnowEvents reads the CDNOW event log.
 func cdnowEvents(t testing.TB) []Event {
-	t.Helper()
-	f, err := os.Open("testdata/cdnow_events.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []Event
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, "cdnow_events.csv") {
 		out = append(out, Event{Customer: r[0], On: retention.MustParseDate(r[1])})
 	}
 	return out
@@ -101,16 +96,7 @@ func TestSummarizeMatchesTheLifetimesSummary(t *testing.T) {
 	want := cdnowSummaries(t)
 	// The file names customers by the event log's sampleid.
 	sample := map[string]string{}
-	f, err := os.Open("testdata/cdnow_events.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, "cdnow_events.csv") {
 		sample[r[0]] = r[2]
 	}
 	byID := map[string]Summary{}

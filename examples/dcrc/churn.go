@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -96,18 +95,11 @@ func churnCmd(args []string, stdout io.Writer) error {
 
 // readEvents reads the CSV of `dcrc churn`; errors name the line and column.
 func readEvents(path string) ([]churn.Event, error) {
-	if path == "" {
-		return nil, bad("--events is required")
+	r, err := openInput(path, "events")
+	if err != nil {
+		return nil, err
 	}
-	var r io.Reader = os.Stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, inputError{err}
-		}
-		defer f.Close()
-		r = f
-	}
+	defer r.Close()
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

@@ -144,19 +144,28 @@ func asOfFlag(s string) (date.Date, error) {
 	return d, nil
 }
 
+// openInput opens the file at path, or standard input for "-"; flag names
+// the flag for the error when path is empty.
+func openInput(path, flag string) (io.ReadCloser, error) {
+	switch path {
+	case "":
+		return nil, bad("--%s is required", flag)
+	case "-":
+		return io.NopCloser(os.Stdin), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	return f, nil
+}
+
 func readDataset(path string) (*retention.Dataset, error) {
-	if path == "" {
-		return nil, bad("--data is required")
+	r, err := openInput(path, "data")
+	if err != nil {
+		return nil, err
 	}
-	var r io.Reader = os.Stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, inputError{err}
-		}
-		defer f.Close()
-		r = f
-	}
+	defer r.Close()
 	ds, err := retention.DecodeDataset(bufio.NewReader(r))
 	if err != nil {
 		return nil, inputError{err}
