@@ -71,9 +71,6 @@ func (c *Classifier) Rules(modelID string) *retention.ModelRules {
 	return &c.dflt.rules
 }
 
-// Dealer returns the dealer the classifier is restricted to, or "".
-func (c *Classifier) Dealer() string { return c.dealer }
-
 // Policy returns the classifier's policy. The slices and maps in it are
 // shared: do not change them.
 func (c *Classifier) Policy() *retention.Policy { return &c.policy }
@@ -153,9 +150,13 @@ type VehicleResult struct {
 	VIN, Customer, Model, Series string
 	Dealer                       string // the selling dealer
 
-	Stage  retention.Stage
-	Status retention.Status
-	Rule   Rule // the rule that decided Status; Reason says it for people
+	Stage retention.Stage
+	// WarrantyEnd is the first day out of warranty, and which limit ends it
+	// (POLICY.md §2).
+	WarrantyEnd   date.Date
+	WarrantyEndBy retention.Limit
+	Status        retention.Status
+	Rule          Rule // the rule that decided Status; Reason says it for people
 
 	Retained, Effective bool
 	VisitsInWindow      int        // counted visits within VisitWindowMonths
@@ -347,8 +348,7 @@ func (c *Classifier) facts(visits []retention.Visit, asOf date.Date) visitFacts 
 		if v.OpenedOn.After(effectiveFrom) {
 			f.anyIn12 = true
 		}
-		if f.last < 0 || v.OpenedOn.After(visits[f.last].OpenedOn) ||
-			(v.OpenedOn == visits[f.last].OpenedOn && v.ID > visits[f.last].ID) {
+		if f.last < 0 || retention.CompareVisits(v, &visits[f.last]) > 0 {
 			f.last = i
 		}
 	}
@@ -422,7 +422,8 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	r := VehicleResult{VIN: v.VIN, Customer: v.Customer, Model: v.Model, Series: m.series, Dealer: v.Dealer,
 		price: v.Price, delivered: v.DeliveredOn, asOf: asOf, status: st}
 	r.Mileage = c.policy.EstimateMileage(v, h.Visits, &m.rules, asOf)
-	r.Stage = c.policy.Stage(v, &m.rules, &r.Mileage, asOf)
+	lc := c.policy.LifecycleOf(v, &m.rules, &r.Mileage, asOf)
+	r.Stage, r.WarrantyEnd, r.WarrantyEndBy = lc.Stage, lc.WarrantyEnd, lc.WarrantyEndBy
 	r.NextService = retention.NextService(v, h.Visits, &m.rules, &r.Mileage, asOf)
 	r.HomeDealer = c.homeDealer(h, asOf)
 

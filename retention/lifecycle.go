@@ -22,8 +22,15 @@ func limitDate(v *Vehicle, m *Mileage, months, km int) (date.Date, Limit) {
 	return WhicheverFirst(AddMonths(v.DeliveredOn, months), byKm, ok)
 }
 
-// Stage returns the lifecycle stage of a vehicle as of asOf (POLICY.md §2),
-// the first that matches of:
+// Lifecycle is where a vehicle is in its life as of a date (POLICY.md §2).
+type Lifecycle struct {
+	Stage         Stage
+	WarrantyEnd   date.Date // the first day out of warranty
+	WarrantyEndBy Limit     // which limit ends it
+}
+
+// LifecycleOf returns the lifecycle of a vehicle as of asOf: its warranty end
+// (WarrantyEnd) and its stage, the first that matches of:
 //
 //   - scrapped: the vehicle is marked scrapped;
 //   - new-car: asOf < delivery + NewCarMonths;
@@ -32,18 +39,26 @@ func limitDate(v *Vehicle, m *Mileage, months, km int) (date.Date, Limit) {
 //   - out-of-warranty: otherwise.
 //
 // m is the vehicle's mileage estimate as of asOf.
-func (p *Policy) Stage(v *Vehicle, r *ModelRules, m *Mileage, asOf date.Date) Stage {
+func (p *Policy) LifecycleOf(v *Vehicle, r *ModelRules, m *Mileage, asOf date.Date) Lifecycle {
+	var l Lifecycle
+	l.WarrantyEnd, l.WarrantyEndBy = WarrantyEnd(v, r, m)
 	switch {
 	case v.Scrapped:
-		return StageScrapped
+		l.Stage = StageScrapped
 	case asOf.Before(AddMonths(v.DeliveredOn, p.Lifecycle.NewCarMonths)):
-		return StageNewCar
+		l.Stage = StageNewCar
+	case asOf.Before(l.WarrantyEnd):
+		l.Stage = StageInWarranty
+	default:
+		l.Stage = StageOutOfWarranty
+		if from, _ := ReplacementFrom(v, r, m); !asOf.Before(from) {
+			l.Stage = StageReplacement
+		}
 	}
-	if end, _ := WarrantyEnd(v, r, m); asOf.Before(end) {
-		return StageInWarranty
-	}
-	if from, _ := ReplacementFrom(v, r, m); !asOf.Before(from) {
-		return StageReplacement
-	}
-	return StageOutOfWarranty
+	return l
+}
+
+// Stage returns the lifecycle stage of a vehicle as of asOf (see LifecycleOf).
+func (p *Policy) Stage(v *Vehicle, r *ModelRules, m *Mileage, asOf date.Date) Stage {
+	return p.LifecycleOf(v, r, m, asOf).Stage
 }

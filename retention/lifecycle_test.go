@@ -96,6 +96,9 @@ func TestWarrantyEndAndReplacement(t *testing.T) {
 			w, wb := WarrantyEnd(&v, &rules, &m)
 			r, rb := ReplacementFrom(&v, &rules, &m)
 			got := end{w.String(), r.String(), wb, rb}
+			if lc := p.LifecycleOf(&v, &rules, &m, d("2024-02-01")); lc.WarrantyEnd != w || lc.WarrantyEndBy != wb {
+				t.Errorf("LifecycleOf: warranty end %s by %s, WarrantyEnd %s by %s", lc.WarrantyEnd, lc.WarrantyEndBy, w, wb)
+			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

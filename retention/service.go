@@ -1,6 +1,10 @@
 package retention
 
-import "github.com/rickb777/date"
+import (
+	"cmp"
+
+	"github.com/rickb777/date"
+)
 
 // ServiceDue is when a maintenance is due (POLICY.md §4): the earlier of the
 // anchor + the interval in months and the day the estimated odometer has
@@ -22,10 +26,20 @@ func ServiceAfter(anchor date.Date, anchorKm, months, km int, m *Mileage) Servic
 	return ServiceDue{Anchor: anchor, AnchorKm: anchorKm, DueOn: due, DecidedBy: by, OdometerKm: m.OdometerOn(due)}
 }
 
+// CompareVisits orders visits as stores return them and the policy reads
+// them: by opening date, then by id (of two visits opened the same day, the
+// one with the greater id is the later).
+func CompareVisits(a, b *Visit) int {
+	if c := a.OpenedOn.Sub(b.OpenedOn); c != 0 {
+		return int(c)
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
 // LastMaintenance returns the index in visits of the latest maintenance
 // visit (first service or periodic maintenance, VisitKind.IsMaintenance)
-// opened on or before asOf, or -1. The order of visits does not matter;
-// of two on the same day, the one with the greater ID is the later.
+// opened on or before asOf, or -1, the latest by CompareVisits. The order
+// of visits does not matter.
 func LastMaintenance(visits []Visit, asOf date.Date) int {
 	last := -1
 	for i := range visits {
@@ -33,8 +47,7 @@ func LastMaintenance(visits []Visit, asOf date.Date) int {
 		if !v.Kind.IsMaintenance() || v.OpenedOn.After(asOf) {
 			continue
 		}
-		if last < 0 || v.OpenedOn.After(visits[last].OpenedOn) ||
-			(v.OpenedOn == visits[last].OpenedOn && v.ID > visits[last].ID) {
+		if last < 0 || CompareVisits(v, &visits[last]) > 0 {
 			last = i
 		}
 	}

@@ -1,7 +1,6 @@
 package satisfaction
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 
@@ -81,12 +80,7 @@ func (s *FFVStats) Add(h *retention.VehicleHistory) {
 			idx = append(idx, i)
 		}
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := int(vs[a].OpenedOn.Sub(vs[b].OpenedOn)); c != 0 {
-			return c
-		}
-		return cmp.Compare(vs[a].ID, vs[b].ID)
-	})
+	slices.SortFunc(idx, func(a, b int) int { return retention.CompareVisits(&vs[a], &vs[b]) })
 	for k, i := range idx {
 		v := &vs[i]
 		if v.ClosedOn.Before(s.from) || v.ClosedOn.After(s.to) {

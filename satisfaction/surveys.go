@@ -38,11 +38,10 @@ func (m Mean) MarshalJSON() ([]byte, error) {
 // scores counts answers on the 1–5 scale.
 type scores struct{ dist [6]int64 }
 
-func (s *scores) add(score int)   { s.dist[score]++ }
-func (s *scores) merge(o *scores) { addArrays(&s.dist, &o.dist) }
-func addArrays(a, b *[6]int64) {
-	for i := range a {
-		a[i] += b[i]
+func (s *scores) add(score int) { s.dist[score]++ }
+func (s *scores) merge(o *scores) {
+	for i := range s.dist {
+		s.dist[i] += o.dist[i]
 	}
 }
 func (s *scores) mean() Mean {

@@ -64,6 +64,19 @@ func TestSurveyStats(t *testing.T) {
 	if diff := cmp.Diff(want, got, decOpt); diff != "" {
 		t.Errorf("Report (-want +got):\n%s", diff)
 	}
+	// The stats of parts merge into those of the whole, in either order.
+	for _, order := range [][2]int{{0, 1}, {1, 0}} {
+		var parts [2]SurveyStats
+		for i := range surveys {
+			parts[i%2].Add(&surveys[i], followed[surveys[i].Customer])
+		}
+		var merged SurveyStats
+		merged.Merge(&parts[order[0]])
+		merged.Merge(&parts[order[1]])
+		if diff := cmp.Diff(want, merged.Report(), decOpt); diff != "" {
+			t.Errorf("merged %v (-want +got):\n%s", order, diff)
+		}
+	}
 	means := []string{}
 	for _, m := range []Mean{got.All.Mean, got.FollowedUp.Mean, got.NotFollowedUp.Mean} {
 		v, _ := m.Decimal(MeanPlaces)

@@ -98,7 +98,7 @@ type candidate struct {
 	due     date.Date
 	dealer  string
 	reason  string
-	expires date.Date // when not zero, before the policy's expiry: the next of a series is due
+	expires date.Date // the last day it is open
 }
 
 // contactLog indexes the contacts of one customer as of a date.
@@ -171,16 +171,6 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 	seen := map[string]bool{}
 	for _, cd := range cands {
 		sp := specOf(cd.touch)
-		expires := retention.AddDays(cd.due, pl.expiry)
-		if sp.episode {
-			expires = retention.AddDays(cd.due, pl.recallExpiry)
-		}
-		if !cd.expires.IsZero() && cd.expires.Before(expires) {
-			expires = cd.expires
-		}
-		if cd.due.After(asOf) || asOf.After(expires) {
-			continue // not yet due, or expired
-		}
 		if dnc && (sp.cat != service || !in.Customer.AllowServiceFollowups) {
 			continue // do-not-contact (POLICY.md §10)
 		}
@@ -193,7 +183,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 			continue
 		}
 		t := retention.Task{Key: key, Touch: cd.touch, Customer: in.Customer.ID, VIN: cd.vin, Anchor: cd.anchor,
-			Dealer: cd.dealer, Owner: sp.owner, Channel: sp.channel, DueOn: cd.due, ExpiresOn: expires,
+			Dealer: cd.dealer, Owner: sp.owner, Channel: sp.channel, DueOn: cd.due, ExpiresOn: cd.expires,
 			Priority: priority, Attempts: log.failed[key], Reason: cd.reason}
 		switch {
 		case sp.sampled:
@@ -220,7 +210,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 		plan.Tasks = append(plan.Tasks, t)
 	}
 	pl.applyCap(&plan, capped, log, asOf)
-	sortTasks(plan.Tasks)
+	SortTasks(plan.Tasks)
 	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
 	return plan
 }
@@ -269,10 +259,7 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 
 // SortTasks orders tasks as a plan lists them: by priority, due date and
 // key.
-func SortTasks(ts []retention.Task) { sortTasks(ts) }
-
-// sortTasks orders tasks by priority, due date and key.
-func sortTasks(ts []retention.Task) {
+func SortTasks(ts []retention.Task) {
 	slices.SortFunc(ts, func(a, b retention.Task) int {
 		if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
 			return c
@@ -292,22 +279,27 @@ type builder struct {
 	out  []candidate
 }
 
-// add keeps the candidate if it can be open on asOf. reason is called only
-// then; it does not escape, so the closures passed in cost nothing for the
-// many candidates outside their window.
+// add keeps the candidate if it is open on asOf: due, and not past its
+// expiry (POLICY.md §10: ExpiryDays after the due date, RecallExpiryDays for
+// the tasks of a loss episode). reason is called only then; it does not
+// escape, so the closures passed in cost nothing for the many candidates
+// outside their window.
 func (b *builder) add(t retention.Touch, subject, vin string, anchor, due date.Date, dealer string, reason func() string) {
-	if b.pl.window(due, b.asOf, specOf(t).episode) {
-		b.out = append(b.out, candidate{touch: t, subject: subject, vin: vin, anchor: anchor, due: due, dealer: dealer, reason: reason()})
-	}
+	b.addUntil(t, subject, vin, anchor, due, date.Max(), dealer, reason)
 }
 
-// window reports whether a candidate due on due can be open on asOf.
-func (pl *Planner) window(due, asOf date.Date, episode bool) bool {
-	exp := pl.expiry
-	if episode {
-		exp = pl.recallExpiry
+// addUntil is add for a task that also expires no later than until: one of
+// a series, superseded when the next is due.
+func (b *builder) addUntil(t retention.Touch, subject, vin string, anchor, due, until date.Date, dealer string, reason func() string) {
+	days := b.pl.expiry
+	if specOf(t).episode {
+		days = b.pl.recallExpiry
 	}
-	return !due.After(asOf) && !asOf.After(retention.AddDays(due, exp))
+	expires := retention.AddDays(due, days).Min(until)
+	if !due.After(b.asOf) && !b.asOf.After(expires) {
+		b.out = append(b.out, candidate{touch: t, subject: subject, vin: vin, anchor: anchor, due: due, expires: expires,
+			dealer: dealer, reason: reason()})
+	}
 }
 
 // candidates returns the touches that fire for the customer around asOf.
@@ -410,9 +402,10 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		add(retention.InspectionDue, v.VIN, *e, retention.AddDays(*e, -p.Service.InspectionLeadDays), home,
 			func() string { return fmt.Sprintf("annual inspection due %s", *e) })
 	}
-	end, by := retention.WarrantyEnd(v, rules, &vr.Mileage)
-	add(retention.WarrantyExpiry, v.VIN, delivered, retention.AddDays(end, -p.Service.WarrantyExpiryLeadDays), home,
-		func() string { return fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", end, by) })
+	add(retention.WarrantyExpiry, v.VIN, delivered, retention.AddDays(vr.WarrantyEnd, -p.Service.WarrantyExpiryLeadDays), home,
+		func() string {
+			return fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", vr.WarrantyEnd, vr.WarrantyEndBy)
+		})
 
 	// Care (§6): the first-owner knowledge programme.
 	c := &p.Care
@@ -420,13 +413,10 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		// Weekly messages: one not sent when the next is due is superseded.
 		for k := 1; k*c.KnowledgeEveryDays <= c.KnowledgeDays; k++ {
 			on := retention.AddDays(delivered, k*c.KnowledgeEveryDays)
-			add(retention.FirstOwnerKnowledge, v.VIN, on, on, home,
+			b.addUntil(retention.FirstOwnerKnowledge, v.VIN, v.VIN, on, on, retention.AddDays(on, c.KnowledgeEveryDays-1), home,
 				func() string {
 					return fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, delivered)
 				})
-			if n := len(b.out); n > 0 && b.out[n-1].touch == retention.FirstOwnerKnowledge && b.out[n-1].due == on {
-				b.out[n-1].expires = retention.AddDays(on, c.KnowledgeEveryDays-1)
-			}
 		}
 	}
 
@@ -576,7 +566,7 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		plan.Tasks = append(plan.Tasks, plans[i].Tasks...)
 		plan.Deferred = append(plan.Deferred, plans[i].Deferred...)
 	}
-	sortTasks(plan.Tasks)
+	SortTasks(plan.Tasks)
 	orderRecalls(plan.Tasks, rs)
 	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
 	slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })

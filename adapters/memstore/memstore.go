@@ -137,7 +137,7 @@ func (s *Store) Import(ctx context.Context, ds *retention.Dataset) error {
 		touched[x.VIN] = true
 	}
 	for vin := range touched {
-		slices.SortFunc(s.visits[vin], compareVisits)
+		slices.SortFunc(s.visits[vin], func(a, b retention.Visit) int { return retention.CompareVisits(&a, &b) })
 	}
 	s.appendContacts(ds.Contacts)
 	for _, x := range ds.Complaints {
@@ -147,13 +147,6 @@ func (s *Store) Import(ctx context.Context, ds *retention.Dataset) error {
 		s.surveys = append(s.surveys, x.Stored())
 	}
 	return nil
-}
-
-func compareVisits(a, b retention.Visit) int {
-	if c := int(a.OpenedOn.Sub(b.OpenedOn)); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
 }
 
 // Dealers returns every dealer, by id.

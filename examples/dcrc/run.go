@@ -301,6 +301,20 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 
 func (f storeFlags) set() bool { return *f.sqlite != "" || *f.postgres != "" }
 
+// load opens the store and reads all of it; the caller closes the store.
+func (f storeFlags) load(ctx context.Context) (*sqlstore.Store, *retention.Dataset, error) {
+	s, err := f.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := app.Load(ctx, s)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, ds, nil
+}
+
 func (f storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
 	switch {
 	case *f.sqlite != "" && *f.postgres != "":
@@ -361,15 +375,11 @@ func plan(args []string, stdout io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	s, err := sf.open(ctx)
+	s, ds, err := sf.load(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ds, err := app.Load(ctx, s)
-	if err != nil {
-		return err
-	}
 	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
 	if err != nil {
 		return err
@@ -437,20 +447,13 @@ func report(args []string, stdout io.Writer) error {
 		}
 	} else {
 		ctx := context.Background()
-		s, err := sf.open(ctx)
-		if err != nil {
+		var s *sqlstore.Store
+		if s, ds, err = sf.load(ctx); err != nil {
 			return err
 		}
 		defer s.Close()
-		if ds, err = app.Load(ctx, s); err != nil {
+		if stored, err = app.StoredTasks(ctx, s); err != nil {
 			return err
-		}
-		stored = []retention.Task{}
-		for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
-			if err != nil {
-				return err
-			}
-			stored = append(stored, t)
 		}
 	}
 	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)

@@ -108,12 +108,9 @@ func quickstart(out io.Writer, asOf date.Date, vehicles int, seed uint64, dbPath
 	app.WriteWorkList(w, today.Tasks, 6)
 
 	// 4. The KPIs, and the page.
-	var stored []retention.Task
-	for t, err := range store.Tasks(ctx, retention.TaskFilter{}) {
-		if err != nil {
-			return err
-		}
-		stored = append(stored, t)
+	stored, err := app.StoredTasks(ctx, store)
+	if err != nil {
+		return err
 	}
 	k, err := e.Report(ds, asOf, stored, history)
 	if err != nil {

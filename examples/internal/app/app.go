@@ -254,6 +254,18 @@ func (ev *Evaluation) WriteJSON(w io.Writer) error {
 	return enc.Encode(ev)
 }
 
+// StoredTasks reads every task stored in a store (the plans of past days).
+func StoredTasks(ctx context.Context, s retention.Store) ([]retention.Task, error) {
+	out := []retention.Task{}
+	for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
 // Load reads everything from a store into a dataset.
 func Load(ctx context.Context, s retention.Store) (*retention.Dataset, error) {
 	ds := &retention.Dataset{}
