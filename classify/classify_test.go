@@ -480,3 +480,28 @@ func TestStatusAgreesWithVehicle(t *testing.T) {
 		}
 	}
 }
+
+// TestMaybeLowUsageBoundary: the flag marks a lost vehicle driven less than
+// one service interval since its last visit (POLICY.md §7). At 10 km/day,
+// 184 days after the last visit of 2026-02-28 is 1,840 km: an interval of
+// 1,841 km flags it, 1,840 (equal) and 1,839 do not.
+func TestMaybeLowUsageBoundary(t *testing.T) {
+	h := history("2025-09-01", "2025-12-01", "2026-02-28")
+	h.Visits[0].OdometerKm, h.Visits[1].OdometerKm = 910, 1800 // 1,800 km in 180 days
+	for _, tt := range []struct {
+		intervalKm int
+		want       bool
+	}{{1839, false}, {1840, false}, {1841, true}} {
+		p := retention.DefaultPolicy()
+		c, err := New(&p, []retention.Model{{ID: "M1", Kind: retention.Passenger, ServiceIntervalKm: tt.intervalKm}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := c.Vehicle(&h, nil, d("2026-08-31"))
+		if got.Status != retention.StatusLost || got.Flags.Has(MaybeLowUsage) != tt.want {
+			t.Errorf("interval %d km: %s, maybe-low-usage %v, want %v (%d km since the last visit)", tt.intervalKm,
+				got.Status, got.Flags.Has(MaybeLowUsage), tt.want,
+				got.Mileage.OdometerOn(d("2026-08-31"))-got.Mileage.OdometerOn(d("2026-02-28")))
+		}
+	}
+}

@@ -399,3 +399,54 @@ func TestSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestBirthdayBuyerWindow: the birthday touch goes to buyers of the last
+// 24 months (POLICY.md §6), the window (asOf − 24 months, asOf]. The touch
+// of 1990-03-05 is due 2026-02-26; 24 months before is 2024-02-26.
+func TestBirthdayBuyerWindow(t *testing.T) {
+	pl := planner(t, nil, nil)
+	b := d("1990-03-05")
+	for _, tt := range []struct {
+		delivered string
+		want      bool
+	}{
+		{"2024-02-25", false}, // the day before the window opens
+		{"2024-02-26", false}, // on asOf − 24 months: 24 months or more ago
+		{"2024-02-27", true},  // the day after
+	} {
+		in := customer("P", tt.delivered)
+		in.Customer.Birthday = &b
+		got := len(withTouch(planned(pl, in, d("2026-02-26")), retention.Birthday)) == 1
+		if got != tt.want {
+			t.Errorf("delivered %s: birthday touch %v, want %v", tt.delivered, got, tt.want)
+		}
+	}
+}
+
+// TestFrequencyCapWindow: a marketing or care touch that reached the
+// customer within the last CareCapDays (the window (asOf − 7, asOf]) holds
+// the next one back (POLICY.md §10).
+func TestFrequencyCapWindow(t *testing.T) {
+	pl := planner(t, func(p *retention.Policy) { p.Care.Holidays = []date.Date{d("2026-02-24")} }, nil)
+	in := customer("P", "2025-06-01", visit("A", retention.FirstService, "2025-09-01", 0),
+		visit("B", retention.Maintenance, "2025-12-01", 0), visit("C", retention.Maintenance, "2026-02-01", 0))
+	asOf := d("2026-02-25")
+	for _, tt := range []struct {
+		sent     string
+		deferred bool
+	}{
+		{"2026-02-17", false}, // 8 days before
+		{"2026-02-18", false}, // on asOf − 7: outside the window
+		{"2026-02-19", true},  // the day after: inside
+		{"2026-02-25", true},  // asOf itself
+	} {
+		in.Contacts = []retention.Contact{{Task: "winter-care/C1/2025-11-01", At: d(tt.sent).UTC().Add(9 * time.Hour),
+			Channel: retention.SMS, Outcome: retention.SMSSent}}
+		plan := pl.Plan([]classify.CustomerInput{in}, asOf)
+		got := len(plan.Deferred) == 1 && plan.Deferred[0].Task.Touch == retention.Holiday && len(plan.Tasks) == 0
+		open := len(plan.Tasks) == 1 && plan.Tasks[0].Touch == retention.Holiday && len(plan.Deferred) == 0
+		if got != tt.deferred || open == tt.deferred {
+			t.Errorf("care touch sent %s: tasks %v deferred %v; want the holiday deferred %v", tt.sent, plan.Tasks, plan.Deferred, tt.deferred)
+		}
+	}
+}
