@@ -239,6 +239,27 @@ func (c *Classifier) Customer(in *CustomerInput, asOf date.Date) CustomerResult 
 	for i := range in.Vehicles {
 		res.Vehicles = append(res.Vehicles, c.Vehicle(&in.Vehicles[i], recalls[in.Vehicles[i].Vehicle.VIN], asOf))
 	}
+	res.summarize()
+	if lost, since := c.lostContact(in.Contacts, asOf); lost {
+		res.Flags |= LostContact
+		res.LostContactSince = since
+	}
+	if c.pAlive != nil {
+		if p, ok := c.pAlive(res.ID); ok {
+			res.PAlive = &p
+			if res.Effective && p < c.below {
+				res.Flags |= ChurnRisk
+			}
+		}
+	}
+	return res
+}
+
+// summarize sorts the vehicles by VIN and sets what the customer takes
+// from them: the best status, the union of the flags, Effective, and the
+// dealer it is ranked with (the home dealer of its most recently delivered
+// retained vehicle, or of its first vehicle when none is retained).
+func (res *CustomerResult) summarize() {
 	slices.SortFunc(res.Vehicles, func(a, b VehicleResult) int { return cmp.Compare(a.VIN, b.VIN) })
 	var newest *VehicleResult
 	for i := range res.Vehicles {
@@ -257,19 +278,6 @@ func (c *Classifier) Customer(in *CustomerInput, asOf date.Date) CustomerResult 
 	} else if len(res.Vehicles) > 0 {
 		res.Dealer = res.Vehicles[0].HomeDealer
 	}
-	if lost, since := c.lostContact(in.Contacts, asOf); lost {
-		res.Flags |= LostContact
-		res.LostContactSince = since
-	}
-	if c.pAlive != nil {
-		if p, ok := c.pAlive(res.ID); ok {
-			res.PAlive = &p
-			if res.Effective && p < c.below {
-				res.Flags |= ChurnRisk
-			}
-		}
-	}
-	return res
 }
 
 // recallContacts returns the lost-recall contacts on or before asOf by VIN.
@@ -320,63 +328,90 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, 
 	return lost, since
 }
 
-// counted reports whether a visit counts for status under the options.
-func (c *Classifier) counted(v *retention.Visit, asOf date.Date) bool {
-	return !v.OpenedOn.After(asOf) && (c.dealer == "" || v.Dealer == c.dealer)
-}
-
-// visitFacts summarises the counted visits of a vehicle as of a date.
-type visitFacts struct {
-	last     int // index of the last counted visit, or -1
-	inWindow int // counted visits within VisitWindowMonths
-	anyIn12  bool
-}
-
-func (c *Classifier) facts(visits []retention.Visit, asOf date.Date) visitFacts {
+// StatusWindows returns the windows against which the status rules count
+// visits as of asOf, under this classifier's policy and dealer: what a
+// retention.StatusReader needs to compute the facts StatusOf classifies.
+func (c *Classifier) StatusWindows(asOf date.Date) retention.StatusWindows {
 	st := &c.policy.Status
-	f := visitFacts{last: -1}
-	windowFrom := retention.AddMonths(asOf, -st.VisitWindowMonths)
-	effectiveFrom := retention.AddMonths(asOf, -st.EffectiveMonths)
+	return retention.StatusWindows{AsOf: asOf, VisitFrom: retention.AddMonths(asOf, -st.VisitWindowMonths),
+		EffectiveFrom: retention.AddMonths(asOf, -st.EffectiveMonths), Dealer: c.dealer}
+}
+
+// lastCounted returns the index of the latest visit that counts under w
+// (by CompareVisits), or -1.
+func lastCounted(visits []retention.Visit, w *retention.StatusWindows) int {
+	last := -1
 	for i := range visits {
 		v := &visits[i]
-		if !c.counted(v, asOf) {
-			continue
-		}
-		if v.OpenedOn.After(windowFrom) {
-			f.inWindow++
-		}
-		if v.OpenedOn.After(effectiveFrom) {
-			f.anyIn12 = true
-		}
-		if f.last < 0 || retention.CompareVisits(v, &visits[f.last]) > 0 {
-			f.last = i
+		if w.Counts(v) && (last < 0 || retention.CompareVisits(v, &visits[last]) > 0) {
+			last = i
 		}
 	}
-	return f
+	return last
+}
+
+// effective reports whether a retained vehicle is effective (POLICY.md §7):
+// delivered, or visited, within EffectiveMonths of asOf.
+func (c *Classifier) effective(f *retention.StatusFacts, asOf date.Date) bool {
+	return f.InEffective > 0 || f.DeliveredOn.After(asOf) ||
+		retention.WithinMonths(f.DeliveredOn, asOf, c.policy.Status.EffectiveMonths)
+}
+
+// latestRecall returns the last lost-recall contact on or before asOf, or
+// nil.
+func latestRecall(recalls []retention.Contact, asOf date.Date) *retention.Contact {
+	var last *retention.Contact
+	for i := range recalls {
+		ct := &recalls[i]
+		if !date.NewAt(ct.At).After(asOf) && (last == nil || ct.At.After(last.At)) {
+			last = ct
+		}
+	}
+	return last
+}
+
+// lostByRecall reports whether a lost-recall contact recorded the vehicle
+// as sold or scrapped (POLICY.md §7), which takes it out of retention.
+func lostByRecall(ct *retention.Contact) bool {
+	return ct != nil && (ct.LossReason == "sold" || ct.LossReason == "scrapped")
+}
+
+// value returns the service spend and the number of the visits that count
+// under w opened after w.EffectiveFrom: the vehicle's part of its
+// customer's value (POLICY.md §8).
+func value(h *retention.VehicleHistory, w *retention.StatusWindows) (decimal.Decimal, int) {
+	var spend money
+	n := 0
+	for i := range h.Visits {
+		if vi := &h.Visits[i]; w.Counts(vi) && vi.OpenedOn.After(w.EffectiveFrom) {
+			spend.add(vi.Amount)
+			n++
+		}
+	}
+	return spend.value(), n
 }
 
 // status applies the first-match rules of POLICY.md §7 to a retained
 // vehicle.
-func (c *Classifier) status(v *retention.Vehicle, visits []retention.Visit, f visitFacts, asOf date.Date) (retention.Status, Rule) {
+func (c *Classifier) status(f *retention.StatusFacts, asOf date.Date) (retention.Status, Rule) {
 	st := &c.policy.Status
-	deliveredRecently := retention.WithinMonths(v.DeliveredOn, asOf, st.EffectiveMonths) || v.DeliveredOn.After(asOf)
 	switch {
-	case !deliveredRecently && !f.anyIn12:
+	case !c.effective(f, asOf):
 		return retention.StatusDormant, RuleNotEffective
 	// "Less than k months ago" is the complement of "k months or more ago",
 	// both measured back from asOf (POLICY.md §1).
-	case !retention.MonthsOrMoreAgo(v.DeliveredOn, asOf, st.NewMonths):
+	case !retention.MonthsOrMoreAgo(f.DeliveredOn, asOf, st.NewMonths):
 		return retention.StatusNew, RuleNew
-	case f.last < 0:
+	case f.LastVisit == nil:
 		return retention.StatusLost, RuleLostNoVisit
 	}
-	last := visits[f.last].OpenedOn
+	last := *f.LastVisit
 	switch {
 	case retention.MonthsOrMoreAgo(last, asOf, st.LostMonths):
 		return retention.StatusLost, RuleLostLastVisit
-	case f.inWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths):
+	case f.InWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths):
 		return retention.StatusActive, RuleActive
-	case f.inWindow <= st.SwingMaxVisits:
+	case f.InWindow <= st.SwingMaxVisits:
 		return retention.StatusSwing, RuleSwing
 	}
 	return retention.StatusRegular, RuleRegular
@@ -427,34 +462,25 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	r.NextService = retention.NextService(v, h.Visits, &m.rules, &r.Mileage, asOf)
 	r.HomeDealer = c.homeDealer(h, asOf)
 
-	var lastRecall *retention.Contact
-	for i := range recalls {
-		ct := &recalls[i]
-		if date.NewAt(ct.At).After(asOf) {
-			continue
-		}
-		if lastRecall == nil || ct.At.After(lastRecall.At) {
-			lastRecall = ct
-		}
-	}
+	lastRecall := latestRecall(recalls, asOf)
 	if lastRecall != nil {
 		r.RecallOutcome, r.RecallLossReason = lastRecall.Outcome, lastRecall.LossReason
 	}
 
-	f := c.facts(h.Visits, asOf)
-	r.VisitsInWindow = f.inWindow
-	if f.last >= 0 {
-		last := h.Visits[f.last]
-		r.LastVisit, r.LastAdvisor = &last.OpenedOn, last.Advisor
+	w := c.StatusWindows(asOf)
+	f := w.Facts(h)
+	r.VisitsInWindow = f.InWindow
+	if f.LastVisit != nil {
+		r.LastVisit, r.LastAdvisor = f.LastVisit, h.Visits[lastCounted(h.Visits, &w)].Advisor
 	}
 	switch {
 	case v.Scrapped:
 		r.Status, r.Rule = retention.StatusScrapped, RuleScrapped
-	case lastRecall != nil && (lastRecall.LossReason == "sold" || lastRecall.LossReason == "scrapped"):
+	case lostByRecall(lastRecall):
 		r.Status, r.Rule, r.recallOn = retention.StatusScrapped, RuleSold, date.NewAt(lastRecall.At)
 	default:
 		r.Retained = true
-		r.Status, r.Rule = c.status(v, h.Visits, f, asOf)
+		r.Status, r.Rule = c.status(&f, asOf)
 		r.Effective = r.Status != retention.StatusDormant
 	}
 
@@ -471,40 +497,37 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 		}
 	}
 	if r.Effective {
-		r.MissedServices, r.ChurnRiskSince = c.missedServices(h, &m.rules, &r.Mileage, asOf)
+		r.MissedServices, r.ChurnRiskSince = c.missedServices(h, &m.rules, &r.Mileage, &w)
 		if r.MissedServices >= st.ChurnMissedInRow {
 			r.Flags |= ChurnRisk
 		}
 	}
 
 	// Value and KPI facts over the counted visits.
-	yearAgo := retention.AddMonths(asOf, -st.EffectiveMonths)
+	yearAgo := w.EffectiveFrom
 	twoYearsAgo := retention.AddMonths(asOf, -2*st.EffectiveMonths)
-	var spend money
+	r.spend12, r.visits12 = value(h, &w)
+	r.kpi.held, r.kpi.wonBack = r.visits12 > 0, r.visits12 > 0
+	firstYearEnd := retention.AddMonths(v.DeliveredOn, st.EffectiveMonths)
 	for i := range h.Visits {
 		vi := &h.Visits[i]
-		if !c.counted(vi, asOf) {
+		if !w.Counts(vi) {
 			continue
 		}
-		switch {
-		case vi.OpenedOn.After(yearAgo):
-			r.visits12++
-			spend.add(vi.Amount)
-			r.kpi.held = true
-			r.kpi.wonBack = true
-		case vi.OpenedOn.After(twoYearsAgo):
+		if vi.OpenedOn.After(twoYearsAgo) && !vi.OpenedOn.After(yearAgo) {
 			r.kpi.holdBase = true
 		}
-		if vi.OpenedOn.After(v.DeliveredOn) && !vi.OpenedOn.After(retention.AddMonths(v.DeliveredOn, st.EffectiveMonths)) {
+		if vi.OpenedOn.After(v.DeliveredOn) && !vi.OpenedOn.After(firstYearEnd) {
 			r.kpi.firstYearIn = true
 		}
 	}
-	r.spend12 = spend.value()
 	r.kpi.held = r.kpi.held && r.kpi.holdBase
 	r.kpi.firstYearBase = v.DeliveredOn.After(twoYearsAgo) && !v.DeliveredOn.After(yearAgo)
 	r.kpi.firstYearIn = r.kpi.firstYearIn && r.kpi.firstYearBase
 	if r.Retained && !v.DeliveredOn.After(yearAgo) {
-		then, _ := c.status(v, h.Visits, c.facts(h.Visits, yearAgo), yearAgo)
+		wy := c.StatusWindows(yearAgo)
+		fy := wy.Facts(h)
+		then, _ := c.status(&fy, yearAgo)
 		r.kpi.winBackBase = then == retention.StatusLost || then == retention.StatusDormant
 	}
 	r.kpi.wonBack = r.kpi.wonBack && r.kpi.winBackBase
@@ -516,10 +539,21 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 // else: for bulk checks of statuses alone. Lost-recall results are not
 // considered (Vehicle's RuleSold).
 func (c *Classifier) Status(h *retention.VehicleHistory, asOf date.Date) (retention.Status, Rule) {
-	if h.Vehicle.Scrapped {
+	w := c.StatusWindows(asOf)
+	f := w.Facts(h)
+	return c.StatusOf(&f, asOf)
+}
+
+// StatusOf returns the status and deciding rule of a vehicle from its
+// status facts, which must have been computed under c.StatusWindows(asOf)
+// (by a retention.StatusReader, or StatusWindows.Facts): the same result as
+// Status on the vehicle's history. It is how the statuses of a whole
+// network are classified without reading its repair orders.
+func (c *Classifier) StatusOf(f *retention.StatusFacts, asOf date.Date) (retention.Status, Rule) {
+	if f.Scrapped {
 		return retention.StatusScrapped, RuleScrapped
 	}
-	return c.status(&h.Vehicle, h.Visits, c.facts(h.Visits, asOf), asOf)
+	return c.status(f, asOf)
 }
 
 // homeDealer returns the dealer with the most visits of the vehicle within
@@ -569,12 +603,12 @@ func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) str
 // due an interval after the missed due date. A maintenance visit resets the
 // count. It also returns the day after the grace period of the
 // ChurnMissedInRow-th miss of the current streak (zero when fewer).
-func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, asOf date.Date) (int, date.Date) {
-	v := &h.Vehicle
+func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, w *retention.StatusWindows) (int, date.Date) {
+	v, asOf := &h.Vehicle, w.AsOf
 	grace := c.policy.Status.ChurnGraceDays
 	maint := make([]date.Date, 0, len(h.Visits))
 	for i := range h.Visits {
-		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && c.counted(vi, asOf) {
+		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && w.Counts(vi) {
 			maint = append(maint, vi.OpenedOn)
 		}
 	}

@@ -99,6 +99,12 @@ func TestStatusBoundaries(t *testing.T) {
 			if got.Status != tt.want || got.Rule != tt.rule {
 				t.Errorf("status = %s (%s: %s), want %s (%s)", got.Status, got.Rule, got.Reason(), tt.want, tt.rule)
 			}
+			// The same boundary, from the facts a store aggregates.
+			w := c.StatusWindows(asOf)
+			f := w.Facts(&tt.h)
+			if s, rule := c.StatusOf(&f, asOf); s != tt.want || rule != tt.rule {
+				t.Errorf("StatusOf(%+v) = %s (%s), want %s (%s)", f, s, rule, tt.want, tt.rule)
+			}
 		})
 	}
 }
@@ -466,17 +472,28 @@ func TestPAliveThreshold(t *testing.T) {
 	}
 }
 
-// TestStatusAgreesWithVehicle: the status-only path gives Vehicle's status.
+// TestStatusAgreesWithVehicle: the status-only paths, from a history and
+// from its facts, give Vehicle's status, network-wide and for one dealer.
 func TestStatusAgreesWithVehicle(t *testing.T) {
-	c := newClassifier(t, nil)
 	asOf := d("2026-08-31")
-	r := rand.New(rand.NewPCG(9, 9))
-	for range 2000 {
-		h := randomHistory(r, asOf)
-		s, rule := c.Status(&h, asOf)
-		v := c.Vehicle(&h, nil, asOf)
-		if s != v.Status || rule != v.Rule {
-			t.Fatalf("Status = %s (%s), Vehicle = %s (%s)", s, rule, v.Status, v.Rule)
+	for _, opts := range []*Options{nil, {Dealer: "D2"}} {
+		c := newClassifier(t, opts)
+		w := c.StatusWindows(asOf)
+		r := rand.New(rand.NewPCG(9, 9))
+		for range 2000 {
+			h := randomHistory(r, asOf)
+			for i := range h.Visits {
+				if r.IntN(3) == 0 {
+					h.Visits[i].Dealer = "D2"
+				}
+			}
+			s, rule := c.Status(&h, asOf)
+			f := w.Facts(&h)
+			fs, frule := c.StatusOf(&f, asOf)
+			v := c.Vehicle(&h, nil, asOf)
+			if s != v.Status || rule != v.Rule || fs != v.Status || frule != v.Rule {
+				t.Fatalf("%+v: Status = %s (%s), StatusOf = %s (%s), Vehicle = %s (%s)", opts, s, rule, fs, frule, v.Status, v.Rule)
+			}
 		}
 	}
 }

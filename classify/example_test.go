@@ -64,3 +64,33 @@ func ExampleStats() {
 	// lost 1 0.3333
 	// dormant 1 0.3333
 }
+
+// The statuses of a whole network from facts a store aggregates
+// (retention.StatusReader): the classifier supplies the windows, so the
+// store's query needs no month arithmetic of its own.
+func ExampleClassifier_StatusOf() {
+	d := retention.MustParseDate
+	policy := retention.DefaultPolicy()
+	c, err := classify.New(&policy, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	asOf := d("2026-08-31")
+	w := c.StatusWindows(asOf)
+	fmt.Println("count visits opened after", w.VisitFrom, "and on or before", w.AsOf)
+	// What a store's StatusFacts yields, here written by hand.
+	facts := []retention.StatusFacts{
+		{VIN: "LFV1", DeliveredOn: d("2024-01-15"), LastVisit: new(d("2026-02-28")), InWindow: 1, InEffective: 1},
+		{VIN: "LFV2", DeliveredOn: d("2024-01-15"), LastVisit: new(d("2026-03-01")), InWindow: 1, InEffective: 1},
+		{VIN: "LFV3", DeliveredOn: d("2026-06-01")},
+	}
+	for _, f := range facts {
+		status, rule := c.StatusOf(&f, asOf)
+		fmt.Println(f.VIN, status, rule)
+	}
+	// Output:
+	// count visits opened after 2025-08-31 and on or before 2026-08-31
+	// LFV1 lost lost-last-visit
+	// LFV2 swing swing
+	// LFV3 new new
+}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 )
 
@@ -60,6 +61,41 @@ type TierInput struct {
 func (r *CustomerResult) TierInput() TierInput {
 	return TierInput{ID: r.ID, Dealer: r.Dealer, Effective: r.Effective, Kind: r.kind, VIP: r.vip, Referrals: r.referrals,
 		Purchase: r.purchase(), Vehicles: len(r.Vehicles), Spend: r.spend12(), Visits: r.visits12()}
+}
+
+// TierVisitsAfter returns the day after which TierInputOf needs a
+// customer's visits as of asOf: EffectiveMonths or HomeDealerMonths back,
+// whichever is longer. A store may leave the older visits out
+// (retention.HistoryFilter.VisitsAfter), so that ranking a network's tiers
+// reads only its recent repair orders.
+func (c *Classifier) TierVisitsAfter(asOf date.Date) date.Date {
+	st := &c.policy.Status
+	return retention.AddMonths(asOf, -max(st.EffectiveMonths, st.HomeDealerMonths))
+}
+
+// TierInputOf returns what the customer's tier is computed from as of asOf,
+// the same as c.Customer(in, asOf).TierInput(), without classifying the
+// rest: no mileage, stage, next service or flags. The histories need only
+// the visits opened after TierVisitsAfter(asOf); older ones may be left out.
+func (c *Classifier) TierInputOf(in *CustomerInput, asOf date.Date) TierInput {
+	res := CustomerResult{ID: in.Customer.ID, kind: in.Customer.Kind, vip: in.Customer.VIP,
+		referrals: in.Customer.Referrals, Vehicles: make([]VehicleResult, 0, len(in.Vehicles))}
+	recalls := c.recallContacts(in.Contacts, asOf)
+	w := c.StatusWindows(asOf)
+	for i := range in.Vehicles {
+		h := &in.Vehicles[i]
+		v := VehicleResult{VIN: h.Vehicle.VIN, price: h.Vehicle.Price, delivered: h.Vehicle.DeliveredOn,
+			HomeDealer: c.homeDealer(h, asOf)}
+		v.Retained = !h.Vehicle.Scrapped && !lostByRecall(latestRecall(recalls[h.Vehicle.VIN], asOf))
+		if v.Retained {
+			f := w.Facts(h)
+			v.Effective = c.effective(&f, asOf)
+		}
+		v.spend12, v.visits12 = value(h, &w)
+		res.Vehicles = append(res.Vehicles, v)
+	}
+	res.summarize()
+	return res.TierInput()
 }
 
 // AssignTiers sets the Tier of every customer (POLICY.md §8); see Tiers.

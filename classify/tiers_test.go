@@ -93,3 +93,63 @@ func TestTierPriority(t *testing.T) {
 		t.Errorf("priorities = %v", got)
 	}
 }
+
+// TestTierInputOf: the tier input computed alone is the one of the full
+// classification, from the full histories and from histories holding only
+// the visits opened after TierVisitsAfter, network-wide and for one dealer.
+func TestTierInputOf(t *testing.T) {
+	asOf := d("2026-08-31")
+	decimals := cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })
+	for _, opts := range []*Options{nil, {Dealer: "D2"}} {
+		c := newClassifier(t, opts)
+		after := c.TierVisitsAfter(asOf)
+		if want := d("2024-08-31"); after != want {
+			t.Fatalf("TierVisitsAfter = %s, want %s (HomeDealerMonths, 24, is the longer)", after, want)
+		}
+		r := rand.New(rand.NewPCG(3, 3))
+		cut := 0 // visits left out, so that the test cannot pass vacuously
+		for i := range 1000 {
+			id := fmt.Sprint("C", i)
+			in := CustomerInput{Customer: retention.Customer{ID: id, Kind: retention.CustomerKind(1 + r.IntN(3)),
+				VIP: r.IntN(5) == 0, Referrals: r.IntN(3)}}
+			for j := range 1 + r.IntN(3) {
+				h := randomHistory(r, asOf)
+				vin := fmt.Sprintf("V%d-%d", i, j)
+				h.Vehicle.VIN, h.Vehicle.Customer, h.Vehicle.Price = vin, id, decimal.New(r.Int64N(30_000_000), -2)
+				for k := range h.Visits {
+					h.Visits[k].VIN, h.Visits[k].Amount = vin, decimal.New(r.Int64N(500_000), -2)
+				}
+				if r.IntN(8) == 0 {
+					on := retention.AddDays(asOf, 30-r.IntN(400)) // some after asOf, which do not count
+					in.Contacts = append(in.Contacts, retention.Contact{Task: retention.TaskKey(retention.LostRecall, vin, on),
+						At: on.UTC(), Channel: retention.Phone, Outcome: retention.Reached,
+						LossReason: []string{"sold", "scrapped", "moved"}[r.IntN(3)]})
+				}
+				in.Vehicles = append(in.Vehicles, h)
+			}
+			full := c.Customer(&in, asOf)
+			want := full.TierInput()
+			if diff := cmp.Diff(want, c.TierInputOf(&in, asOf), decimals); diff != "" {
+				t.Fatalf("%+v: customer %s (-Customer +TierInputOf):\n%s", opts, id, diff)
+			}
+			recent := in
+			recent.Vehicles = nil
+			for _, h := range in.Vehicles {
+				var kept []retention.Visit
+				for _, v := range h.Visits {
+					if v.OpenedOn.After(after) {
+						kept = append(kept, v)
+					}
+				}
+				cut += len(h.Visits) - len(kept)
+				recent.Vehicles = append(recent.Vehicles, retention.VehicleHistory{Vehicle: h.Vehicle, Visits: kept})
+			}
+			if diff := cmp.Diff(want, c.TierInputOf(&recent, asOf), decimals); diff != "" {
+				t.Fatalf("%+v: customer %s, recent visits only (-Customer +TierInputOf):\n%s", opts, id, diff)
+			}
+		}
+		if cut == 0 {
+			t.Fatal("no visit was left out")
+		}
+	}
+}

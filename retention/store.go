@@ -28,6 +28,20 @@ type HistoryFilter struct {
 	// PartitionOf(customer, Partitions) is Partition; Partitions 0 selects
 	// all. All vehicles of a customer fall in one partition.
 	Partition, Partitions int
+	// VisitsAfter, when set, leaves out the visits opened on or before it:
+	// the vehicles are all there, with their recent visits only (for
+	// classify.Classifier.TierInputOf).
+	VisitsAfter *date.Date
+}
+
+// Keeps reports whether the filter keeps a visit (VisitsAfter).
+func (f HistoryFilter) Keeps(v *Visit) bool {
+	return f.VisitsAfter == nil || v.OpenedOn.After(*f.VisitsAfter)
+}
+
+// Selects reports whether the filter selects the vehicles of a customer.
+func (f HistoryFilter) Selects(customer string) bool {
+	return f.Partitions <= 1 || PartitionOf(customer, f.Partitions) == f.Partition
 }
 
 // PartitionOf returns the partition, in 0..n-1, of a customer: FNV-1a of the
@@ -120,6 +134,7 @@ type Tasks interface {
 type Store interface {
 	Importer
 	Reader
+	StatusReader
 	Logs
 	Tasks
 }

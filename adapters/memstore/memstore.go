@@ -225,24 +225,48 @@ func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, err
 	})
 }
 
+// perVehicle returns fn of every vehicle that f selects, with all its
+// visits, under the read lock.
+func perVehicle[T any](s *Store, f retention.HistoryFilter, fn func(h *retention.VehicleHistory) T) []T {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []T
+	for _, v := range s.vehicles {
+		if f.Selects(v.Customer) {
+			out = append(out, fn(&retention.VehicleHistory{Vehicle: v, Visits: s.visits[v.VIN]}))
+		}
+	}
+	return out
+}
+
 // Histories streams the vehicles with their visits, by customer then VIN.
 func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
 	return stream(ctx, "memstore.Histories", func() []retention.VehicleHistory {
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		var out []retention.VehicleHistory
-		for _, v := range s.vehicles {
-			if f.Partitions > 1 && retention.PartitionOf(v.Customer, f.Partitions) != f.Partition {
-				continue
+		out := perVehicle(s, f, func(h *retention.VehicleHistory) retention.VehicleHistory {
+			kept := retention.VehicleHistory{Vehicle: h.Vehicle}
+			for i := range h.Visits {
+				if f.Keeps(&h.Visits[i]) {
+					kept.Visits = append(kept.Visits, h.Visits[i])
+				}
 			}
-			out = append(out, retention.VehicleHistory{Vehicle: v, Visits: s.visits[v.VIN]}.Clone())
-		}
+			return kept.Clone()
+		})
 		slices.SortFunc(out, func(a, b retention.VehicleHistory) int {
 			if c := cmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
 		})
+		return out
+	})
+}
+
+// StatusFacts streams the status facts under w of the vehicles selected by
+// f, by VIN (retention.StatusReader).
+func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return stream(ctx, "memstore.StatusFacts", func() []retention.StatusFacts {
+		out := perVehicle(s, f, w.Facts)
+		slices.SortFunc(out, func(a, b retention.StatusFacts) int { return cmp.Compare(a.VIN, b.VIN) })
 		return out
 	})
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"iter"
 
 	"github.com/dcrc-go/dcrc/retention"
@@ -110,10 +111,16 @@ const historyOrder = ` ORDER BY v.customer, v.vin, i.opened_on, i.id`
 // in one query; only one vehicle's rows are in memory at a time.
 func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
 	const op = "sqlstore.Histories"
-	q, args := historyQuery+historyOrder, []any(nil)
-	if f.Partitions > 1 {
-		q, args = historyQuery+` WHERE v.part % $1 = $2`+historyOrder, []any{f.Partitions, f.Partition}
+	q, args := historyQuery, []any(nil)
+	if f.VisitsAfter != nil {
+		args = append(args, dateArg(*f.VisitsAfter))
+		q += ` AND i.opened_on > $1`
 	}
+	if f.Partitions > 1 {
+		args = append(args, f.Partitions, f.Partition)
+		q += fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(args)-1, len(args))
+	}
+	q += historyOrder
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		var cur retention.VehicleHistory
 		have := false
@@ -139,6 +146,42 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 			yield(cur, nil)
 		}
 	}
+}
+
+// StatusFacts streams the status facts under w of the vehicles selected by
+// f, by VIN (retention.StatusReader), in one aggregate query: no repair
+// order leaves the database. Dialect.SeekFacts chooses between seeking each
+// vehicle's visits in the index and one grouped join.
+func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	args := []any{dateArg(w.AsOf), dateArg(w.VisitFrom), dateArg(w.EffectiveFrom)}
+	counted := `i.vin = v.vin AND i.opened_on <= $1`
+	if w.Dealer != "" {
+		args = append(args, w.Dealer)
+		counted += ` AND i.dealer = $4`
+	}
+	where := ""
+	if f.Partitions > 1 {
+		args = append(args, f.Partitions, f.Partition)
+		where = fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(args)-1, len(args))
+	}
+	q := `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, MAX(i.opened_on),
+	COUNT(CASE WHEN i.opened_on > $2 THEN 1 END), COUNT(CASE WHEN i.opened_on > $3 THEN 1 END)
+FROM vehicles v LEFT JOIN visits i ON ` + counted + where + `
+GROUP BY v.vin ORDER BY v.vin`
+	if s.dialect.SeekFacts {
+		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped,
+	(SELECT MAX(i.opened_on) FROM visits i WHERE ` + counted + `),
+	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $2),
+	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $3)
+FROM vehicles v` + where + ` ORDER BY v.vin`
+	}
+	return stream(ctx, s, "sqlstore.StatusFacts", q, args, func(rs *sql.Rows) (retention.StatusFacts, error) {
+		var x retention.StatusFacts
+		var delivered, last dateCol
+		err := rs.Scan(&x.VIN, &x.Customer, &delivered, &x.Scrapped, &last, &x.InWindow, &x.InEffective)
+		x.DeliveredOn, x.LastVisit = delivered.D, last.ptr()
+		return x, err
+	})
 }
 
 type historyRow struct {

@@ -52,6 +52,11 @@ type Dialect struct {
 	// SQLite's driver resolves each $N by name, which grows with the
 	// number of parameters of a statement.
 	Positional bool
+	// SeekFacts makes StatusFacts seek each vehicle's visits in the
+	// visits_by_vehicle index (correlated subqueries) instead of joining
+	// and grouping: SQLite's planner has no hash aggregate, and the seeks
+	// read only the visits inside the windows. PostgreSQL groups faster.
+	SeekFacts bool
 }
 
 // Options configure a Store. A nil *Options means the defaults.

@@ -36,6 +36,8 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"CancelledImport", testCancelledImport},
 		{"Ordering", testOrdering},
 		{"Partitions", testPartitions},
+		{"StatusFacts", testStatusFacts},
+		{"VisitsAfter", testVisitsAfter},
 		{"NotFound", testNotFound},
 		{"AppendOnlyLogs", testAppendOnlyLogs},
 		{"SaveTasksIdempotent", testSaveTasksIdempotent},
@@ -425,6 +427,101 @@ func testPartitions(t *testing.T, s retention.Store) {
 	})
 	if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
 		t.Errorf("the partitions are not the whole (-all +union):\n%s", diff)
+	}
+}
+
+// testVisitsAfter: a filter with VisitsAfter yields every vehicle, with
+// the visits opened after the day only (on the day is out, the day before
+// in), alone and with a partition.
+func testVisitsAfter(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	all := collect(t, s.Histories(ctx, retention.HistoryFilter{}))
+	for _, after := range []string{"2024-05-30", "2024-05-31", "2026-08-30", "2026-08-31"} {
+		for _, f := range []retention.HistoryFilter{{VisitsAfter: ptr(d(after))}, {VisitsAfter: ptr(d(after)), Partition: 1, Partitions: 2}} {
+			var want []retention.VehicleHistory
+			for _, h := range all {
+				if !f.Selects(h.Vehicle.Customer) {
+					continue
+				}
+				kept := retention.VehicleHistory{Vehicle: h.Vehicle}
+				for _, v := range h.Visits {
+					if v.OpenedOn.After(d(after)) {
+						kept.Visits = append(kept.Visits, v)
+					}
+				}
+				want = append(want, kept)
+			}
+			if diff := cmp.Diff(want, collect(t, s.Histories(ctx, f)), cmpOpts); diff != "" {
+				t.Errorf("visits after %s, partition %d of %d (-want +got):\n%s", after, f.Partition, f.Partitions, diff)
+			}
+		}
+	}
+	// By hand: after 2026-08-30, LFV1 keeps RO2 and RO3 (both 2026-08-31).
+	got := collect(t, s.Histories(ctx, retention.HistoryFilter{VisitsAfter: ptr(d("2026-08-30"))}))
+	var ids []string
+	for _, h := range got {
+		for _, v := range h.Visits {
+			ids = append(ids, v.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{"RO2", "RO3"}, ids); len(got) != 3 || diff != "" {
+		t.Errorf("after 2026-08-30: %d vehicles (want 3), visits (-want +got):\n%s", len(got), diff)
+	}
+}
+
+// testStatusFacts checks the store's aggregates against
+// StatusWindows.Facts over its own histories, with windows on, before and
+// after the visit dates (month ends), per dealer and per partition, and
+// pins one case by hand.
+func testStatusFacts(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	histories := collect(t, s.Histories(ctx, retention.HistoryFilter{}))
+	slices.SortFunc(histories, func(a, b retention.VehicleHistory) int { return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN) })
+	var cases []retention.StatusWindows
+	for _, asOf := range []string{"2026-08-30", "2026-08-31", "2026-09-01"} {
+		for _, from := range []string{"2024-05-30", "2024-05-31", "2026-08-30", "2026-08-31"} {
+			for _, dealer := range []string{"", "D1", "D2"} {
+				cases = append(cases, retention.StatusWindows{AsOf: d(asOf), VisitFrom: d(from), EffectiveFrom: d("2024-05-30"), Dealer: dealer},
+					retention.StatusWindows{AsOf: d(asOf), VisitFrom: d("2024-05-30"), EffectiveFrom: d(from), Dealer: dealer})
+			}
+		}
+	}
+	for _, w := range cases {
+		var want []retention.StatusFacts
+		for i := range histories {
+			want = append(want, w.Facts(&histories[i]))
+		}
+		got := collect(t, s.StatusFacts(ctx, retention.HistoryFilter{}, w))
+		if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+			t.Errorf("%+v (-want +got):\n%s", w, diff)
+		}
+		var union []retention.StatusFacts
+		for p := range 2 {
+			f := retention.HistoryFilter{Partition: p, Partitions: 2}
+			for _, x := range collect(t, s.StatusFacts(ctx, f, w)) {
+				if !f.Selects(x.Customer) {
+					t.Errorf("%+v: vehicle %s of customer %s in partition %d", w, x.VIN, x.Customer, p)
+				}
+				union = append(union, x)
+			}
+		}
+		slices.SortFunc(union, func(a, b retention.StatusFacts) int { return stdcmp.Compare(a.VIN, b.VIN) })
+		if diff := cmp.Diff(want, union, cmpOpts); diff != "" {
+			t.Errorf("%+v: the partitions are not the whole (-want +union):\n%s", w, diff)
+		}
+	}
+	// By hand: LFV1's visits are RO1 2024-05-31 (D1), RO2 2026-08-31 (D2)
+	// and RO3 2026-08-31 (D1); windows start the day after their date.
+	w := retention.StatusWindows{AsOf: d("2026-08-31"), VisitFrom: d("2026-08-30"), EffectiveFrom: d("2024-05-31"), Dealer: "D1"}
+	want := []retention.StatusFacts{
+		{VIN: "LFV0", Customer: "C2", DeliveredOn: d("2020-01-31"), Scrapped: true},
+		{VIN: "LFV1", Customer: "C1", DeliveredOn: d("2024-02-29"), LastVisit: ptr(d("2026-08-31")), InWindow: 1, InEffective: 1},
+		{VIN: "LFV2", Customer: "C2", DeliveredOn: d("2025-12-31")},
+	}
+	if diff := cmp.Diff(want, collect(t, s.StatusFacts(ctx, retention.HistoryFilter{}, w)), cmpOpts); diff != "" {
+		t.Errorf("by hand (-want +got):\n%s", diff)
 	}
 }
 

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"iter"
+	"slices"
+	"sync"
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
@@ -10,27 +12,34 @@ import (
 	"github.com/rickb777/date"
 )
 
-// StreamCustomers yields a store's customers with their vehicles, visits
-// and contacts, by customer id, holding one customer at a time (and the
-// contact log, which is small). It merges the customer stream and the
-// history stream, both ordered by customer id.
-func StreamCustomers(ctx context.Context, s retention.Store) iter.Seq2[classify.CustomerInput, error] {
-	return func(yield func(classify.CustomerInput, error) bool) {
-		bySubject := map[string][]retention.Contact{}
-		for c, err := range s.Contacts(ctx) {
-			if err != nil {
-				yield(classify.CustomerInput{}, err)
-				return
-			}
-			if subject, ok := schedule.Subject(c.Task); ok {
-				bySubject[subject] = append(bySubject[subject], c)
-			}
+// ContactsBySubject reads a store's contact log and files each attempt
+// under the vehicle or customer its task is about (schedule.Subject).
+func ContactsBySubject(ctx context.Context, s retention.Store) (map[string][]retention.Contact, error) {
+	bySubject := map[string][]retention.Contact{}
+	for c, err := range s.Contacts(ctx) {
+		if err != nil {
+			return nil, err
 		}
+		if subject, ok := schedule.Subject(c.Task); ok {
+			bySubject[subject] = append(bySubject[subject], c)
+		}
+	}
+	return bySubject, nil
+}
+
+// StreamCustomers yields the customers of a store that f selects, with
+// their vehicles, visits and contacts (from bySubject, see
+// ContactsBySubject), by customer id, holding one customer at a time. It
+// merges the customer stream and the history stream, both ordered by
+// customer id.
+func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter,
+	bySubject map[string][]retention.Contact) iter.Seq2[classify.CustomerInput, error] {
+	return func(yield func(classify.CustomerInput, error) bool) {
 		nextCustomer, stopC := iter.Pull2(s.Customers(ctx))
 		defer stopC()
 		var cur classify.CustomerInput
 		have := false
-		for h, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+		for h, err := range s.Histories(ctx, f) {
 			if err != nil {
 				yield(classify.CustomerInput{}, err)
 				return
@@ -43,7 +52,7 @@ func StreamCustomers(ctx context.Context, s retention.Store) iter.Seq2[classify.
 			}
 			if !have {
 				// Customers come by id like the histories: skip those without
-				// vehicles until this one.
+				// vehicles (or of other partitions) until this one.
 				for {
 					c, err, ok := nextCustomer()
 					if !ok {
@@ -70,45 +79,108 @@ func StreamCustomers(ctx context.Context, s retention.Store) iter.Seq2[classify.
 	}
 }
 
-// StreamPlan plans the day asOf from a store without holding its
-// histories: a first pass classifies every customer and keeps only what its
-// tier is computed from (classify.TierInput); the tiers, which rank all the
-// customers of a dealer, are assigned; a second pass classifies and plans
-// each customer again and hands the result to each. It returns how many
-// customers were planned.
-func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date,
-	each func(cr *classify.CustomerResult, cp *schedule.CustomerPlan) error) (int, error) {
-	c := e.Planner.Classifier()
-	var tiers []classify.TierInput
-	for in, err := range StreamCustomers(ctx, s) {
-		if err != nil {
-			return 0, err
-		}
-		if e.inScope(&in, asOf) {
-			r := c.Customer(&in, asOf)
-			tiers = append(tiers, r.TierInput())
-		}
+// partitioned runs fn for each of n partitions of the customers
+// (retention.HistoryFilter), each on its own goroutine, and returns the
+// first error; the others are then cancelled. With n ≤ 1 it runs fn once,
+// on every customer.
+func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f retention.HistoryFilter) error) error {
+	if n <= 1 {
+		return fn(ctx, retention.HistoryFilter{})
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var once sync.Once
+	var first error // the first failure, not the cancellations it causes
+	var wg sync.WaitGroup
+	for p := range n {
+		wg.Go(func() {
+			if err := fn(ctx, retention.HistoryFilter{Partition: p, Partitions: n}); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// StreamPlan plans the day asOf from a store without holding its
+// histories, on workers partitions of the customers streamed concurrently
+// (retention.HistoryFilter). A first pass reads the recent visits only and
+// keeps what each customer's tier is computed from
+// (classify.Classifier.TierInputOf); the
+// tiers, which rank all the customers of a dealer, are assigned; a second
+// pass classifies and plans each customer again and hands the result to
+// each. Calls of each never overlap; within a partition they come by
+// customer id, and none comes after one has returned an error. It
+// returns how many customers were planned (each returned nil); the plans are
+// those of Planner.Plan whatever the number of workers.
+func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
+	each func(cr *classify.CustomerResult, cp *schedule.CustomerPlan) error) (int, error) {
+	workers = max(workers, 1)
+	bySubject, err := ContactsBySubject(ctx, s)
+	if err != nil {
+		return 0, err
+	}
+	c := e.Planner.Classifier()
+	// The tiers need only the recent visits, unless a dealer's scope needs
+	// to see whether the customer ever visited it.
+	var recent *date.Date
+	if e.Dealer == "" {
+		after := c.TierVisitsAfter(asOf)
+		recent = &after
+	}
+	parts := make([][]classify.TierInput, workers)
+	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
+		f.VisitsAfter = recent
+		for in, err := range StreamCustomers(ctx, s, f, bySubject) {
+			if err != nil {
+				return err
+			}
+			if e.inScope(&in, asOf) {
+				parts[f.Partition] = append(parts[f.Partition], c.TierInputOf(&in, asOf))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	tiers := slices.Concat(parts...)
+	parts = nil
 	assigned := c.Tiers(tiers)
 	tierOf := make(map[string]classify.Tier, len(tiers))
 	for i, t := range tiers {
 		tierOf[t.ID] = assigned[i]
 	}
-	n := 0
-	for in, err := range StreamCustomers(ctx, s) {
-		if err != nil {
-			return n, err
+	tiers, assigned = nil, nil
+	var mu sync.Mutex
+	n, failed := 0, false
+	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
+		for in, err := range StreamCustomers(ctx, s, f, bySubject) {
+			if err != nil {
+				return err
+			}
+			if !e.inScope(&in, asOf) {
+				continue
+			}
+			r := c.Customer(&in, asOf)
+			r.Tier = tierOf[r.ID]
+			cp := e.Planner.Customer(&in, &r, asOf)
+			mu.Lock()
+			if failed { // in another partition: hand out nothing more
+				mu.Unlock()
+				return nil
+			}
+			err := each(&r, &cp)
+			if failed = err != nil; !failed {
+				n++
+			}
+			mu.Unlock()
+			if err != nil {
+				return err
+			}
 		}
-		if !e.inScope(&in, asOf) {
-			continue
-		}
-		r := c.Customer(&in, asOf)
-		r.Tier = tierOf[r.ID]
-		cp := e.Planner.Customer(&in, &r, asOf)
-		if err := each(&r, &cp); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
 }

@@ -2,10 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
@@ -13,6 +13,8 @@ import (
 	"github.com/dcrc-go/dcrc/examples/demo"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/dcrc-go/dcrc/schedule"
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 )
 
 // TestStreamPlanMatchesPlan: planning from the store in two streamed passes
@@ -21,6 +23,91 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 	ctx := context.Background()
 	asOf := retention.MustParseDate("2026-11-22")
 	ds := demo.Generate(&demo.Options{Vehicles: 300, AsOf: asOf})
+	// Customers whose only tie to the scoped dealer is a visit of long ago,
+	// older than the tiers' window.
+	scoped, old := ds.Dealers[1].ID, retention.AddMonths(asOf, -30)
+	for i := 0; i < len(ds.Vehicles); i += 10 {
+		if v := ds.Vehicles[i]; v.Dealer != scoped && v.DeliveredOn.Before(old) {
+			ds.Visits = append(ds.Visits, retention.Visit{ID: "OLD-" + v.VIN, VIN: v.VIN, Dealer: scoped, OpenedOn: old,
+				ClosedOn: old, Kind: retention.Repair, Amount: decimal.NewFromInt(100)})
+		}
+	}
+	// And one whose tie is such a visit of an old vehicle, while a new
+	// vehicle, sold by another dealer, makes it effective: it is ranked.
+	other := ds.Dealers[0].ID
+	ds.Customers = append(ds.Customers, retention.Customer{ID: "ZZ-EDGE", Phone: "13900000000", Kind: retention.Individual})
+	ds.Vehicles = append(ds.Vehicles,
+		retention.Vehicle{VIN: "ZZ-EDGE-A", Customer: "ZZ-EDGE", Model: ds.Models[0].ID, Dealer: other,
+			DeliveredOn: retention.AddMonths(asOf, -60), Price: decimal.NewFromInt(250000), Purchase: retention.FirstPurchase},
+		retention.Vehicle{VIN: "ZZ-EDGE-B", Customer: "ZZ-EDGE", Model: ds.Models[0].ID, Dealer: other,
+			DeliveredOn: retention.AddMonths(asOf, -2), Price: decimal.NewFromInt(300000), Purchase: retention.AddOnPurchase})
+	ds.Visits = append(ds.Visits, retention.Visit{ID: "OLD-ZZ", VIN: "ZZ-EDGE-A", Dealer: scoped, OpenedOn: old, ClosedOn: old,
+		Kind: retention.Maintenance, Amount: decimal.NewFromInt(800)})
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.sqlite"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := Group(ds)
+	// The network, and one dealer's scope: there the first pass reads whole
+	// histories, to see whether a customer ever visited the dealer.
+	for _, dealer := range []string{"", scoped} {
+		e, err := NewEngine(retention.DefaultPolicy(), ds.Models, dealer, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs := e.Scope(all, asOf)
+		var want []string
+		plan := e.Planner.Plan(inputs, asOf)
+		for _, task := range plan.Tasks {
+			want = append(want, fmt.Sprintf("%+v", task))
+		}
+		slices.Sort(want)
+		wantTiers := map[string]classify.Tier{}
+		for _, r := range plan.Customers {
+			wantTiers[r.ID] = r.Tier
+		}
+		for _, workers := range []int{1, 2, 3} {
+			var tasks []retention.Task
+			tiers := map[string]classify.Tier{}
+			n, err := e.StreamPlan(ctx, s, asOf, workers, func(cr *classify.CustomerResult, cp *schedule.CustomerPlan) error {
+				tasks = append(tasks, cp.Tasks...)
+				tiers[cr.ID] = cr.Tier
+				return nil
+			})
+			if diff := cmp.Diff(wantTiers, tiers); diff != "" {
+				t.Errorf("dealer %q, %d workers: tiers (-in memory +streamed):\n%s", dealer, workers, diff)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(inputs) {
+				t.Errorf("dealer %q, %d workers: %d customers planned, want %d", dealer, workers, n, len(inputs))
+			}
+			var got []string
+			for _, task := range tasks {
+				got = append(got, fmt.Sprintf("%+v", task))
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("dealer %q, %d workers: the streamed plan differs (-in memory +streamed):\n%s", dealer, workers, diff)
+			}
+		}
+		if dealer != "" && len(inputs) == len(all) {
+			t.Errorf("dealer %s: every customer in scope; the test would not see a scope", dealer)
+		}
+	}
+}
+
+// TestStreamPlanStopsOnError: an error of each stops every partition and
+// is returned.
+func TestStreamPlanStopsOnError(t *testing.T) {
+	ctx := context.Background()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 200, AsOf: asOf})
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.sqlite"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -33,30 +120,21 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs, _ := Group(ds)
-	var want []string
-	for _, task := range e.Planner.Plan(inputs, asOf).Tasks {
-		want = append(want, fmt.Sprintf("%+v", task))
-	}
-	var got []string
-	var tasks []retention.Task
-	n, err := e.StreamPlan(ctx, s, asOf, func(cr *classify.CustomerResult, cp *schedule.CustomerPlan) error {
-		tasks = append(tasks, cp.Tasks...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != len(inputs) {
-		t.Errorf("%d customers planned, want %d", n, len(inputs))
-	}
-	schedule.SortTasks(tasks)
-	for _, task := range tasks {
-		got = append(got, fmt.Sprintf("%+v", task))
-	}
-	slices.Sort(want)
-	slices.Sort(got)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("streamed plan differs: %d tasks, want %d", len(got), len(want))
+	stop := errors.New("stop")
+	for _, workers := range []int{1, 2} {
+		calls := 0
+		n, err := e.StreamPlan(ctx, s, asOf, workers, func(*classify.CustomerResult, *schedule.CustomerPlan) error {
+			calls++
+			if calls == 10 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) {
+			t.Errorf("%d workers: err = %v, want %v", workers, err, stop)
+		}
+		if n != 9 || calls != 10 {
+			t.Errorf("%d workers: %d customers planned, %d handed out; want 9 and 10 (none after the error)", workers, n, calls)
+		}
 	}
 }
