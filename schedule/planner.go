@@ -562,28 +562,49 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 	plans := make([]CustomerPlan, len(inputs))
 	each(func(i int) { plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) })
 	plan := Plan{AsOf: asOf}
+	pAlive := map[string]float64{}
 	for i := range plans {
 		plan.Tasks = append(plan.Tasks, plans[i].Tasks...)
 		plan.Deferred = append(plan.Deferred, plans[i].Deferred...)
+		if rs[i].PAlive != nil {
+			pAlive[rs[i].ID] = *rs[i].PAlive
+		}
 	}
-	SortTasks(plan.Tasks)
-	orderRecalls(plan.Tasks, rs)
-	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+	plan.order(pAlive)
 	slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })
 	plan.Customers = rs
 	return plan
 }
 
-// orderRecalls reorders the lost-recall tasks of each priority by their
-// customers' P(alive), highest first, within the places those tasks hold in
-// the sorted plan; without P(alive) nothing moves.
-func orderRecalls(ts []retention.Task, rs []classify.CustomerResult) {
-	p := map[string]float64{}
-	for i := range rs {
-		if rs[i].PAlive != nil {
-			p[rs[i].ID] = *rs[i].PAlive
-		}
+// Finish completes a plan gathered from customers planned one at a time
+// before their tiers were known, as a plan streamed from a store is: a
+// customer's tier sets nothing but the priority of its tasks, so Finish
+// sets each task's and deferral's priority from tierOf (Basic's for a
+// customer it lacks) and orders them as Plan does, the lost-recall tasks
+// of a priority by their customers' P(alive) from pAlive. The result is
+// Plan's, without Customers.
+func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[string]float64) {
+	for i := range p.Tasks {
+		p.Tasks[i].Priority = tierOf[p.Tasks[i].Customer].Priority(pl.p)
 	}
+	for i := range p.Deferred {
+		p.Deferred[i].Task.Priority = tierOf[p.Deferred[i].Task.Customer].Priority(pl.p)
+	}
+	p.order(pAlive)
+}
+
+// order sorts the tasks (SortTasks, then the lost-recall tasks by P(alive))
+// and the deferrals by key.
+func (p *Plan) order(pAlive map[string]float64) {
+	SortTasks(p.Tasks)
+	orderRecalls(p.Tasks, pAlive)
+	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+}
+
+// orderRecalls reorders the lost-recall tasks of each priority by their
+// customers' P(alive) (p), highest first, within the places those tasks
+// hold in the sorted plan; without P(alive) nothing moves.
+func orderRecalls(ts []retention.Task, p map[string]float64) {
 	if len(p) == 0 {
 		return
 	}

@@ -124,7 +124,8 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		var cur retention.VehicleHistory
 		have := false
-		for row, err := range stream(ctx, s, op, q, args, scanHistoryRow) {
+		hs := newHistoryScan()
+		for row, err := range stream(ctx, s, op, q, args, hs.scan) {
 			if err != nil {
 				yield(retention.VehicleHistory{}, err)
 				return
@@ -137,6 +138,10 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 			}
 			if !have {
 				cur, have = retention.VehicleHistory{Vehicle: row.v}, true
+				if err := hs.vehicle(&cur.Vehicle); err != nil {
+					yield(retention.VehicleHistory{}, s.wrap(ctx, op, err))
+					return
+				}
 			}
 			if row.hasVisit {
 				cur.Visits = append(cur.Visits, row.visit)
@@ -184,39 +189,75 @@ FROM vehicles v` + where + ` ORDER BY v.vin`
 	})
 }
 
+// historyRow is one row of the history query: a vehicle and one of its
+// visits, if any.
 type historyRow struct {
 	v        retention.Vehicle
 	visit    retention.Visit
 	hasVisit bool
 }
 
-func scanHistoryRow(rs *sql.Rows) (historyRow, error) {
-	var r historyRow
-	v, vi := &r.v, &r.visit
-	var delivered, insurance, inspection, opened, closed dateCol
-	var visitID, visitDealer, kind, advisor, technician, codes sql.NullString
-	var odometer sql.NullInt64
-	var amount decimal.NullDecimal
-	err := rs.Scan(&v.VIN, &v.Customer, &v.Model, &v.Dealer, &delivered, &v.DeliveryOdometerKm, &v.SalesConsultant,
-		&v.Price, enumCol{&v.Purchase}, &v.Scrapped, &insurance, &inspection,
-		&visitID, &visitDealer, &opened, &closed, &odometer, &kind, &advisor, &technician, &codes, &amount)
-	if err != nil {
-		return r, err
+// historyScan holds the scan targets of the history query, allocated once
+// per stream rather than once per row: the query returns a row per visit,
+// and most of a row's conversions would otherwise allocate.
+type historyScan struct {
+	row                               historyRow
+	delivered, insurance, inspection  dateCol
+	price                             string // parsed once per vehicle (vehicle)
+	opened, closed                    dateCol
+	visitID, visitDealer, kind, codes sql.NullString
+	advisor, technician               sql.NullString
+	odometer                          sql.NullInt64
+	amount                            decimal.NullDecimal
+	dest                              []any
+}
+
+func newHistoryScan() *historyScan {
+	h := &historyScan{}
+	v := &h.row.v
+	h.dest = []any{&v.VIN, &v.Customer, &v.Model, &v.Dealer, &h.delivered, &v.DeliveryOdometerKm, &v.SalesConsultant,
+		&h.price, enumCol{&v.Purchase}, &v.Scrapped, &h.insurance, &h.inspection,
+		&h.visitID, &h.visitDealer, &h.opened, &h.closed, &h.odometer, &h.kind, &h.advisor, &h.technician, &h.codes, &h.amount}
+	return h
+}
+
+// scan reads a row. The vehicle's price and optional dates are left to
+// vehicle, which is called once per vehicle, not once per visit.
+func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
+	if err := rs.Scan(h.dest...); err != nil {
+		return historyRow{}, err
 	}
-	v.DeliveredOn, v.InsuranceExpiresOn, v.InspectionDueOn = delivered.D, insurance.ptr(), inspection.ptr()
-	if !visitID.Valid {
+	r := historyRow{v: h.row.v}
+	v, vi := &r.v, &r.visit
+	v.DeliveredOn = h.delivered.D
+	if !h.visitID.Valid {
 		return r, nil
 	}
 	r.hasVisit = true
-	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = visitID.String, v.VIN, visitDealer.String, opened.D, closed.D
-	vi.OdometerKm, vi.Advisor, vi.Technician, vi.Amount = int(odometer.Int64), advisor.String, technician.String, amount.Decimal
-	if err := vi.Kind.UnmarshalText([]byte(kind.String)); err != nil {
+	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = h.visitID.String, v.VIN, h.visitDealer.String, h.opened.D, h.closed.D
+	vi.OdometerKm, vi.Advisor, vi.Technician, vi.Amount = int(h.odometer.Int64), h.advisor.String, h.technician.String, h.amount.Decimal
+	if err := vi.Kind.UnmarshalText([]byte(h.kind.String)); err != nil {
 		return r, err
 	}
-	if err := (jsonCol{&vi.ComplaintCodes}).Scan(codes.String); err != nil {
-		return r, err
+	switch h.codes.String { // the common cases, without the JSON decoder
+	case "null":
+	case "[]":
+		vi.ComplaintCodes = []string{}
+	default:
+		if err := (jsonCol{&vi.ComplaintCodes}).Scan(h.codes.String); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
+}
+
+// vehicle completes the vehicle of the row just scanned: its price and
+// optional dates.
+func (h *historyScan) vehicle(v *retention.Vehicle) error {
+	v.InsuranceExpiresOn, v.InspectionDueOn = h.insurance.ptr(), h.inspection.ptr()
+	var err error
+	v.Price, err = decimal.NewFromString(h.price)
+	return err
 }
 
 // Contacts streams every contact attempt, by At and then in append order.

@@ -9,9 +9,9 @@
 //  1. the full evaluation in memory (status, stage, mileage, next service,
 //     tiers and the day's plan) against a loop that reads every visit once;
 //     and the same on 2 workers against 1;
-//  2. the same evaluation streamed from SQLite (two passes: tiers need every
-//     customer first, from the recent visits only) against a bare SELECT of
-//     the rows, on 1 worker and on 2 (two partitions, two connections);
+//  2. the same evaluation streamed from SQLite (one pass; the tiers set the
+//     tasks' priorities at the end) against a bare SELECT of the rows, on 1
+//     worker and on 2 (two partitions, two connections);
 //  3. statuses by dcrc from SQLite (the store aggregates the facts,
 //     Classifier.StatusOf classifies; and, for comparison, from the full
 //     histories) against one hand-written SQL query (GROUP BY over the
@@ -42,11 +42,9 @@ import (
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/postgres"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
 	"github.com/dcrc-go/dcrc/adapters/storetest"
-	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/demo"
 	"github.com/dcrc-go/dcrc/examples/internal/app"
 	"github.com/dcrc-go/dcrc/retention"
-	"github.com/dcrc-go/dcrc/schedule"
 	"github.com/rickb777/date"
 )
 
@@ -249,11 +247,11 @@ func bench(c config, out io.Writer) error {
 		return err
 	}
 	ds, inputs, small = nil, nil, nil
-	heapSmall, err := storetest.PeakHeap(func() error { _, err := e.StreamPlan(ctx, ss10, c.asOf, 1, discard); return err })
+	heapSmall, err := storetest.PeakHeap(func() error { _, _, err := e.StreamPlan(ctx, ss10, c.asOf, 1, nil); return err })
 	if err != nil {
 		return err
 	}
-	heapFull, err := storetest.PeakHeap(func() error { _, err := e.StreamPlan(ctx, s, c.asOf, 1, discard); return err })
+	heapFull, err := storetest.PeakHeap(func() error { _, _, err := e.StreamPlan(ctx, s, c.asOf, 1, nil); return err })
 	if err != nil {
 		return err
 	}
@@ -270,8 +268,6 @@ func bench(c config, out io.Writer) error {
 		mib(heapSmall), max(c.vehicles/10, 100), mib(heapFull), c.vehicles, float64(heapFull)/float64(heapSmall))
 	return nil
 }
-
-func discard(*classify.CustomerResult, *schedule.CustomerPlan) error { return nil }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
@@ -299,7 +295,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	}
 	streamed := func(workers int) func() (string, error) {
 		return func() (string, error) {
-			_, err := e.StreamPlan(ctx, s, c.asOf, workers, discard)
+			_, _, err := e.StreamPlan(ctx, s, c.asOf, workers, nil)
 			return fmt.Sprintf("evaluation streamed, %d worker(s)", workers), err
 		}
 	}

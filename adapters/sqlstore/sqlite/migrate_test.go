@@ -32,7 +32,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 			versions = append(versions, n)
 		}
 		rows.Close()
-		if diff := cmp.Diff([]string{"0001_init.sql"}, versions); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql"}, versions); diff != "" {
 			t.Errorf("versions (-want +got):\n%s", diff)
 		}
 		s.Close()
@@ -46,7 +46,7 @@ func TestMigrationsFS(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := fs.Glob(fsys, "*.sql")
-		if diff := cmp.Diff([]string{"0001_init.sql"}, names); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql"}, names); diff != "" {
 			t.Errorf("%s migrations (-want +got):\n%s", dialect, diff)
 		}
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"iter"
+	"maps"
 	"slices"
 	"sync"
 
@@ -103,59 +104,41 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 	return first
 }
 
-// StreamPlan plans the day asOf from a store without holding its
+// StreamPlan plans the day asOf from a store in one pass over its
 // histories, on workers partitions of the customers streamed concurrently
-// (retention.HistoryFilter). A first pass reads the recent visits only and
-// keeps what each customer's tier is computed from
-// (classify.Classifier.TierInputOf); the
-// tiers, which rank all the customers of a dealer, are assigned; a second
-// pass classifies and plans each customer again and hands the result to
-// each. Calls of each never overlap; within a partition they come by
-// customer id, and none comes after one has returned an error. It
-// returns how many customers were planned (each returned nil); the plans are
-// those of Planner.Plan whatever the number of workers.
+// (retention.HistoryFilter), and returns Planner.Plan's plan, byte for
+// byte, without its Customers, and the number of customers planned.
+//
+// It holds one customer at a time per partition, what each customer's
+// tier is computed from (classify.TierInput, a few numbers) and the day's
+// tasks. Tiers rank all the customers of a dealer, but a tier sets nothing
+// but the priority of its customer's tasks, so each customer is planned as
+// it streams and its tasks get their priority at the end
+// (schedule.Planner.Finish).
+//
+// each, when not nil, receives every customer's classification as it
+// streams, before the tiers are assigned (Tier is 0); calls never overlap,
+// within a partition they come by customer id, and none comes after one
+// has returned an error.
 func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
-	each func(cr *classify.CustomerResult, cp *schedule.CustomerPlan) error) (int, error) {
+	each func(cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
 	workers = max(workers, 1)
 	bySubject, err := ContactsBySubject(ctx, s)
 	if err != nil {
-		return 0, err
+		return schedule.Plan{}, 0, err
 	}
 	c := e.Planner.Classifier()
-	// The tiers need only the recent visits, unless a dealer's scope needs
-	// to see whether the customer ever visited it.
-	var recent *date.Date
-	if e.Dealer == "" {
-		after := c.TierVisitsAfter(asOf)
-		recent = &after
+	type part struct {
+		tiers  []classify.TierInput
+		plan   schedule.Plan
+		pAlive map[string]float64
 	}
-	parts := make([][]classify.TierInput, workers)
-	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
-		f.VisitsAfter = recent
-		for in, err := range StreamCustomers(ctx, s, f, bySubject) {
-			if err != nil {
-				return err
-			}
-			if e.inScope(&in, asOf) {
-				parts[f.Partition] = append(parts[f.Partition], c.TierInputOf(&in, asOf))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	tiers := slices.Concat(parts...)
-	parts = nil
-	assigned := c.Tiers(tiers)
-	tierOf := make(map[string]classify.Tier, len(tiers))
-	for i, t := range tiers {
-		tierOf[t.ID] = assigned[i]
-	}
-	tiers, assigned = nil, nil
+	parts := make([]part, workers)
 	var mu sync.Mutex
 	n, failed := 0, false
 	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
+		p := &parts[f.Partition]
+		p.pAlive = map[string]float64{}
 		for in, err := range StreamCustomers(ctx, s, f, bySubject) {
 			if err != nil {
 				return err
@@ -164,14 +147,21 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 				continue
 			}
 			r := c.Customer(&in, asOf)
-			r.Tier = tierOf[r.ID]
+			p.tiers = append(p.tiers, r.TierInput())
 			cp := e.Planner.Customer(&in, &r, asOf)
+			p.plan.Tasks = append(p.plan.Tasks, cp.Tasks...)
+			p.plan.Deferred = append(p.plan.Deferred, cp.Deferred...)
+			if r.PAlive != nil && slices.ContainsFunc(cp.Tasks, isRecall) {
+				p.pAlive[r.ID] = *r.PAlive // orders the recalls (Finish)
+			}
 			mu.Lock()
 			if failed { // in another partition: hand out nothing more
 				mu.Unlock()
 				return nil
 			}
-			err := each(&r, &cp)
+			if each != nil {
+				err = each(&r)
+			}
 			if failed = err != nil; !failed {
 				n++
 			}
@@ -182,5 +172,26 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return schedule.Plan{}, n, err
+	}
+	plan := schedule.Plan{AsOf: asOf}
+	var tiers []classify.TierInput
+	pAlive := map[string]float64{}
+	for i := range parts {
+		tiers = append(tiers, parts[i].tiers...)
+		plan.Tasks = append(plan.Tasks, parts[i].plan.Tasks...)
+		plan.Deferred = append(plan.Deferred, parts[i].plan.Deferred...)
+		maps.Copy(pAlive, parts[i].pAlive)
+		parts[i] = part{}
+	}
+	assigned := c.Tiers(tiers)
+	tierOf := make(map[string]classify.Tier, len(tiers))
+	for i, t := range tiers {
+		tierOf[t.ID] = assigned[i]
+	}
+	e.Planner.Finish(&plan, tierOf, pAlive)
+	return plan, n, nil
 }
+
+func isRecall(t retention.Task) bool { return t.Touch == retention.LostRecall }
