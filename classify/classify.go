@@ -33,6 +33,8 @@ type Classifier struct {
 	below  float64
 	models map[string]model
 	dflt   model
+	// recallPrefix starts the key of every lost-recall task.
+	recallPrefix string
 }
 
 type model struct {
@@ -47,7 +49,8 @@ func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Cl
 	if err := policy.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Classifier{policy: *policy, models: make(map[string]model, len(models)), dflt: model{rules: policy.ForModel(nil)}}
+	c := &Classifier{policy: *policy, models: make(map[string]model, len(models)), dflt: model{rules: policy.ForModel(nil)},
+		recallPrefix: retention.LostRecall.String() + "/"}
 	if opts != nil {
 		c.dealer, c.pAlive = opts.Dealer, opts.PAlive
 	}
@@ -286,6 +289,9 @@ func (c *Classifier) recallContacts(cs []retention.Contact, asOf date.Date) map[
 	for _, ct := range cs {
 		if date.NewAt(ct.At).After(asOf) {
 			continue
+		}
+		if !strings.HasPrefix(ct.Task, c.recallPrefix) {
+			continue // not a recall: no need to parse the key
 		}
 		touch, subject, _, err := retention.ParseTaskKey(ct.Task)
 		if err != nil || touch != retention.LostRecall {
@@ -603,30 +609,33 @@ func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) str
 // due an interval after the missed due date. A maintenance visit resets the
 // count. It also returns the day after the grace period of the
 // ChurnMissedInRow-th miss of the current streak (zero when fewer).
+//
+// Every maintenance visit after the delivery resets the count when the
+// chain of due dates reaches it, so the streak that counts starts at the
+// last one (or at the delivery): the chain is walked from there, not from
+// the delivery (TestMissedServicesFromTheLastMaintenance checks it against
+// the walk from the delivery).
 func (c *Classifier) missedServices(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, w *retention.StatusWindows) (int, date.Date) {
 	v, asOf := &h.Vehicle, w.AsOf
 	grace := c.policy.Status.ChurnGraceDays
-	maint := make([]date.Date, 0, len(h.Visits))
+	var last date.Date
+	found := false
 	for i := range h.Visits {
-		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && w.Counts(vi) {
-			maint = append(maint, vi.OpenedOn)
+		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && w.Counts(vi) && vi.OpenedOn.After(v.DeliveredOn) &&
+			(!found || vi.OpenedOn.After(last)) {
+			last, found = vi.OpenedOn, true
 		}
 	}
-	slices.SortFunc(maint, func(a, b date.Date) int { return int(a.Sub(b)) })
-	due := retention.ServiceAfter(v.DeliveredOn, v.DeliveryOdometerKm, rules.FirstServiceMonths, rules.FirstServiceKm, m)
-	missed, next := 0, 0 // next: the first maintenance visit not yet used as an anchor
+	var due retention.ServiceDue
+	if found {
+		due = retention.ServiceAfter(last, m.OdometerOn(last), rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
+	} else {
+		due = retention.ServiceAfter(v.DeliveredOn, v.DeliveryOdometerKm, rules.FirstServiceMonths, rules.FirstServiceKm, m)
+	}
+	missed := 0
 	var since date.Date
 	for {
 		deadline := retention.AddDays(due.DueOn, grace)
-		for next < len(maint) && !maint[next].After(due.Anchor) {
-			next++
-		}
-		if next < len(maint) && !maint[next].After(deadline) {
-			on := maint[next]
-			missed, since = 0, date.Date{}
-			due = retention.ServiceAfter(on, m.OdometerOn(on), rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
-			continue
-		}
 		if !asOf.After(deadline) {
 			return missed, since
 		}

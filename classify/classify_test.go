@@ -522,3 +522,84 @@ func TestMaybeLowUsageBoundary(t *testing.T) {
 		}
 	}
 }
+
+// missedServicesWalk is missedServices as first written, walking the
+// chain of due dates from the delivery through every maintenance visit: the
+// reference for the shortcut. It counts the maintenances due and missed in a row up to
+// asOf (POLICY.md §7 churn-risk): a maintenance is missed when no
+// maintenance visit is opened after its anchor and at most ChurnGraceDays
+// after its due date, and the grace period is over; the next one is then
+// due an interval after the missed due date. A maintenance visit resets the
+// count. It also returns the day after the grace period of the
+// ChurnMissedInRow-th miss of the current streak (zero when fewer).
+func (c *Classifier) missedServicesWalk(h *retention.VehicleHistory, rules *retention.ModelRules, m *retention.Mileage, w *retention.StatusWindows) (int, date.Date) {
+	v, asOf := &h.Vehicle, w.AsOf
+	grace := c.policy.Status.ChurnGraceDays
+	maint := make([]date.Date, 0, len(h.Visits))
+	for i := range h.Visits {
+		if vi := &h.Visits[i]; vi.Kind.IsMaintenance() && w.Counts(vi) {
+			maint = append(maint, vi.OpenedOn)
+		}
+	}
+	slices.SortFunc(maint, func(a, b date.Date) int { return int(a.Sub(b)) })
+	due := retention.ServiceAfter(v.DeliveredOn, v.DeliveryOdometerKm, rules.FirstServiceMonths, rules.FirstServiceKm, m)
+	missed, next := 0, 0 // next: the first maintenance visit not yet used as an anchor
+	var since date.Date
+	for {
+		deadline := retention.AddDays(due.DueOn, grace)
+		for next < len(maint) && !maint[next].After(due.Anchor) {
+			next++
+		}
+		if next < len(maint) && !maint[next].After(deadline) {
+			on := maint[next]
+			missed, since = 0, date.Date{}
+			due = retention.ServiceAfter(on, m.OdometerOn(on), rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
+			continue
+		}
+		if !asOf.After(deadline) {
+			return missed, since
+		}
+		missed++
+		if missed == c.policy.Status.ChurnMissedInRow {
+			since = retention.AddDays(deadline, 1)
+		}
+		due = retention.ServiceAfter(due.DueOn, due.OdometerKm, rules.ServiceIntervalMonths, rules.ServiceIntervalKm, m)
+	}
+}
+
+// TestMissedServicesFromTheLastMaintenance: starting the chain at the last
+// maintenance visit gives the walk from the delivery, on random histories
+// (maintenance visits before and on the delivery day among them), as of
+// random days, network-wide and for one dealer.
+func TestMissedServicesFromTheLastMaintenance(t *testing.T) {
+	for _, opts := range []*Options{nil, {Dealer: "D2"}} {
+		c := newClassifier(t, opts)
+		r := rand.New(rand.NewPCG(5, 5))
+		streaks := 0
+		for range 5000 {
+			asOf := retention.AddDays(d("2026-08-31"), -r.IntN(400))
+			h := randomHistory(r, asOf)
+			if r.IntN(4) == 0 && len(h.Visits) > 0 { // a maintenance on or before the delivery day
+				h.Visits[0].OpenedOn = retention.AddDays(h.Vehicle.DeliveredOn, -r.IntN(2))
+				h.Visits[0].Kind = retention.Maintenance
+			}
+			m, ok := c.models[h.Vehicle.Model]
+			if !ok {
+				t.Fatalf("no model %s", h.Vehicle.Model)
+			}
+			mileage := c.policy.EstimateMileage(&h.Vehicle, h.Visits, &m.rules, asOf)
+			w := c.StatusWindows(asOf)
+			n, since := c.missedServices(&h, &m.rules, &mileage, &w)
+			wantN, wantSince := c.missedServicesWalk(&h, &m.rules, &mileage, &w)
+			if n != wantN || since != wantSince {
+				t.Fatalf("%+v as of %s: %d missed since %s, want %d since %s\n%+v", opts, asOf, n, since, wantN, wantSince, h)
+			}
+			if n >= c.policy.Status.ChurnMissedInRow {
+				streaks++
+			}
+		}
+		if streaks == 0 {
+			t.Fatal("no churn-risk streak among the histories: the test would not see one")
+		}
+	}
+}

@@ -16,13 +16,7 @@ const moneyExp = -4
 
 func (m *money) add(d decimal.Decimal) {
 	if !m.isBig {
-		// At most 14 digits at an exponent of -4..0 is below 1e18: no
-		// overflow in the term; the sum stays below 2^62 or goes big.
-		if exp := d.Exponent(); exp >= moneyExp && exp <= 0 && d.NumDigits() <= 14 {
-			v := d.CoefficientInt64()
-			for range exp - moneyExp {
-				v *= 10
-			}
+		if v, ok := toUnits(d); ok {
 			if s := m.units + v; s < 1<<62 && s > -(1<<62) {
 				m.units = s
 				return
@@ -31,6 +25,21 @@ func (m *money) add(d decimal.Decimal) {
 		m.big, m.isBig = decimal.New(m.units, moneyExp), true
 	}
 	m.big = m.big.Add(d)
+}
+
+// toUnits returns d in units of 1e-4 when it is a whole number of them
+// below 1e18 in magnitude: a term of at most 18 digits in those units
+// cannot overflow. Positive exponents count too: decimal.Zero is 0e1.
+func toUnits(d decimal.Decimal) (int64, bool) {
+	exp := d.Exponent()
+	if exp < moneyExp || d.NumDigits()+int(exp-moneyExp) > 18 {
+		return 0, false
+	}
+	v := d.CoefficientInt64()
+	for range exp - moneyExp {
+		v *= 10
+	}
+	return v, true
 }
 
 // value returns the sum.

@@ -19,6 +19,8 @@ func TestMoneySumsExactly(t *testing.T) {
 		{[]string{"99999999999999", "99999999999999"}, "199999999999998"}, // 14 digits each
 		{[]string{"900000000000000", "900000000000000", "900000000000000"}, "2700000000000000"},
 		{[]string{"461168601842738.7903", "461168601842738.7903"}, "922337203685477.5806"}, // past 2^62 units
+		{[]string{"0", "5e3", "12.5"}, "5012.5"},                                           // positive exponents
+		{[]string{"1e14", "1"}, "100000000000001"},                                         // 1e14 is 1e18 units: the decimal fallback
 	}
 	for _, tt := range tests {
 		var m money
@@ -30,5 +32,17 @@ func TestMoneySumsExactly(t *testing.T) {
 		if got := m.value(); !got.Equal(dec(tt.want)) || !got.Equal(want) {
 			t.Errorf("sum of %v = %s, want %s", tt.terms, got, tt.want)
 		}
+	}
+}
+
+// TestMoneyStaysSmall: the common terms, decimal.Zero (0e1) among them,
+// are summed in the int64, without the decimal fallback.
+func TestMoneyStaysSmall(t *testing.T) {
+	var m money
+	for _, d := range []decimal.Decimal{decimal.Zero, decimal.New(32050, -2), decimal.NewFromInt(1000), decimal.New(5, 3)} {
+		m.add(d)
+	}
+	if m.isBig || !m.value().Equal(decimal.RequireFromString("6320.5")) {
+		t.Errorf("sum %s, isBig %v; want 6320.5 in the int64", m.value(), m.isBig)
 	}
 }

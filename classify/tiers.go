@@ -152,13 +152,17 @@ func (c *Classifier) Tiers(ts []TierInput) []Tier {
 	return tiers
 }
 
-// tierGroup ranks and tiers the customers ts[idx...] of one dealer.
+// tierGroup ranks and tiers the customers ts[idx...] of one dealer. Its
+// work arrays are as long as the dealer's customers, not the network's.
 func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 	tp := &c.policy.Tiers
 	n := len(idx)
 	// Scores in integers: weights in billionths (the policy's weights are
 	// exact to nine decimals) times doubled mean ranks.
-	scores := make([]int64, len(ts))
+	scores := make([]int64, n)
+	units := make([]int64, n)
+	var vals []decimal.Decimal // only when a value does not fit in units
+	order := make([]int, n)
 	for _, w := range tp.ScoreWeights {
 		wi := w.Weight.Shift(9).Round(0).IntPart()
 		part := func(t *TierInput) decimal.Decimal { return decimal.Zero }
@@ -174,17 +178,33 @@ func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 		case retention.ScoreReferrals:
 			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Referrals)) }
 		}
-		vals := make([]decimal.Decimal, len(ts))
-		order := slices.Clone(idx)
-		for _, i := range idx {
-			vals[i] = part(&ts[i])
+		// Compare in exact integer units (money.go) when every value fits,
+		// as DMS amounts do; else as decimals.
+		exact := true
+		for j, i := range idx {
+			var ok bool
+			if units[j], ok = toUnits(part(&ts[i])); !ok {
+				exact = false
+				break
+			}
 		}
-		slices.SortFunc(order, func(a, b int) int { return vals[a].Cmp(vals[b]) })
+		compare := func(a, b int) int { return cmp.Compare(units[a], units[b]) }
+		if !exact {
+			vals = slices.Grow(vals[:0], n)[:n]
+			for j, i := range idx {
+				vals[j] = part(&ts[i])
+			}
+			compare = func(a, b int) int { return vals[a].Cmp(vals[b]) }
+		}
+		for j := range order {
+			order[j] = j
+		}
+		slices.SortFunc(order, compare)
 		// Mean ranks, doubled to stay whole: a tie over positions i..j
 		// (1-based) gets i+j.
 		for i := 0; i < n; {
 			j := i
-			for j+1 < n && vals[order[j+1]].Equal(vals[order[i]]) {
+			for j+1 < n && compare(order[j+1], order[i]) == 0 {
 				j++
 			}
 			rank2 := int64(i + 1 + j + 1)
@@ -194,27 +214,30 @@ func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 			i = j + 1
 		}
 	}
-	order := slices.Clone(idx)
+	for j := range order {
+		order[j] = j
+	}
 	slices.SortFunc(order, func(a, b int) int {
 		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(ts[a].ID, ts[b].ID)
+		return cmp.Compare(ts[idx[a]].ID, ts[idx[b]].ID)
 	})
 	cut := func(share decimal.Decimal) int {
 		return int(share.Mul(decimal.NewFromInt(int64(n))).Round(0).IntPart())
 	}
 	coreN := cut(tp.CoreShare)
 	potN := cut(tp.CoreShare.Add(tp.PotentialShare))
-	for pos, i := range order {
+	prev := Tier(0)
+	for pos, j := range order {
+		t := Basic
 		switch {
-		case pos < coreN || (pos > 0 && tiers[order[pos-1]] == Core && scores[i] == scores[order[pos-1]]):
-			tiers[i] = Core
-		case pos < potN || (pos > 0 && tiers[order[pos-1]] == Potential && scores[i] == scores[order[pos-1]]):
-			tiers[i] = Potential
-		default:
-			tiers[i] = Basic
+		case pos < coreN || (prev == Core && scores[j] == scores[order[pos-1]]):
+			t = Core
+		case pos < potN || (prev == Potential && scores[j] == scores[order[pos-1]]):
+			t = Potential
 		}
+		tiers[idx[j]], prev = t, t
 	}
 }
 

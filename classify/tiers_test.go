@@ -53,6 +53,15 @@ func TestAssignTiers(t *testing.T) {
 			tierInput("A", "D1", 1, ind, false), tierInput("B", "D1", 2, ind, false),
 			tierInput("C", "D1", 3, ind, false), tierInput("D", "D1", 4, ind, false)},
 			map[string]Tier{"D": Core, "C": Potential, "B": Basic, "A": Basic}},
+		{"prices past four decimals are compared as decimals, ties included", func() []CustomerInput {
+			var in []CustomerInput
+			for i, price := range []string{"0.00001", "0.00002", "0.00003", "0.00004", "0.00004"} {
+				c := tierInput(fmt.Sprintf("C%02d", i), "D1", 0, ind, false)
+				c.Vehicles[0].Vehicle.Price = decimal.RequireFromString(price)
+				in = append(in, c)
+			}
+			return in
+		}(), map[string]Tier{"C04": Core, "C03": Core, "C02": Potential, "C01": Basic, "C00": Basic}},
 		{"each dealer is ranked on its own", []CustomerInput{
 			tierInput("A", "D1", 1, ind, false), tierInput("B", "D1", 2, ind, false), tierInput("C", "D1", 3, ind, false),
 			tierInput("X", "D2", 100, ind, false), tierInput("Y", "D2", 200, ind, false), tierInput("Z", "D2", 300, ind, false)},

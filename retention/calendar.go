@@ -181,3 +181,15 @@ func MustParseDate(s string) date.Date {
 	}
 	return d
 }
+
+// appendDate appends d as date.Date.String writes it, YYYY-MM-DD, without
+// its formatting machinery (a task key is made for every candidate of a
+// plan); years outside 0..9999 are left to String.
+func appendDate(b []byte, d date.Date) []byte {
+	y, m, dd := civil(d)
+	if y < 0 || y > 9999 {
+		return append(b, d.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
+}

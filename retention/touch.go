@@ -87,7 +87,10 @@ type Task struct {
 // date: "touch/subject/YYYY-MM-DD". The subject is the VIN for vehicle
 // touches and the customer id for customer touches.
 func TaskKey(t Touch, subject string, anchor date.Date) string {
-	return t.String() + "/" + subject + "/" + anchor.String()
+	name := t.String()
+	b := make([]byte, 0, len(name)+len(subject)+12)
+	b = append(append(append(b, name...), '/'), subject...)
+	return string(appendDate(append(b, '/'), anchor))
 }
 
 // ParseTaskKey splits a key made by TaskKey into its touch, subject and
