@@ -122,3 +122,39 @@ func PeakHeap(fn func() error) (uint64, error) {
 	wg.Wait()
 	return peak.Load(), err
 }
+
+// BenchmarkStatusFacts imports a fleet once, then streams the status facts
+// of every vehicle per iteration (retention.StatusReader) and reports
+// vehicles/s and the peak heap in use while streaming.
+func BenchmarkStatusFacts(b *testing.B, newStore func(b *testing.B) retention.Store, vehicles int) {
+	s := newStore(b)
+	if err := s.Import(context.Background(), Fleet(vehicles)); err != nil {
+		b.Fatal(err)
+	}
+	asOf := d("2024-06-30")
+	w := retention.StatusWindows{AsOf: asOf, VisitFrom: retention.AddMonths(asOf, -12), EffectiveFrom: retention.AddMonths(asOf, -12)}
+	runtime.GC()
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		p, err := PeakHeap(func() error {
+			for _, err := range s.StatusFacts(context.Background(), retention.HistoryFilter{}, w) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != vehicles {
+			b.Fatalf("facts of %d vehicles, want %d", n, vehicles)
+		}
+		peak = max(peak, p)
+	}
+	b.ReportMetric(float64(vehicles*b.N)/b.Elapsed().Seconds(), "vehicles/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}

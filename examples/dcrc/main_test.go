@@ -316,6 +316,23 @@ func TestImportPlanReport(t *testing.T) {
 	if lines[0] != "key,touch,customer,vin,dealer,owner,channel,window,due_on,expires_on,priority,attempts,reason" || len(lines) != 21 {
 		t.Errorf("plan csv: %d lines, header %q", len(lines), lines[0])
 	}
+	// The plan streamed from the store, on any number of workers, is the
+	// evaluation's plan of the same data.
+	_, evalOut, _ := runCmd("evaluate", "--data", "testdata/golden.json", "--as-of", "2026-11-22")
+	var ev app.Evaluation
+	if err := json.Unmarshal([]byte(evalOut), &ev); err != nil || len(ev.Tasks) != 20 {
+		t.Fatalf("evaluate: %v, %d tasks", err, len(ev.Tasks))
+	}
+	for _, workers := range []string{"1", "3"} {
+		code, js, errOut := runCmd("plan", "--sqlite", db, "--as-of", "2026-11-22", "--format", "json", "--workers", workers)
+		var got []app.TaskOut
+		if code != 0 || json.Unmarshal([]byte(js), &got) != nil {
+			t.Fatalf("plan json, %s workers: exit %d %s", workers, code, errOut)
+		}
+		if diff := cmp.Diff(ev.Tasks, got); diff != "" {
+			t.Errorf("plan, %s workers (-evaluate +plan):\n%s", workers, diff)
+		}
+	}
 	code, table, _ := runCmd("plan", "--sqlite", db, "--as-of", "2026-11-22")
 	if code != 0 || !strings.HasPrefix(table, "Plan of 2026-11-22: 20 tasks (0 new in the store)") {
 		t.Errorf("second plan: exit %d, %q", code, strings.SplitN(table, "\n", 2)[0])

@@ -37,7 +37,7 @@ const usage = `dcrc applies the after-sales retention policy to a dealer's data.
 Usage:
   dcrc evaluate --data dataset.json --as-of DATE [--dealer ID]
   dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
-  dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json]
+  dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json] [--workers N]
   dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]
   dcrc churn    --events events.csv --calibration-end DATE --unit week|day [--model bg-nbd|pareto-nbd] [--horizon N]
 
@@ -358,12 +358,13 @@ func importCmd(args []string, stdout io.Writer) error {
 }
 
 func plan(args []string, stdout io.Writer) error {
-	c := newCommand("plan", "plan (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json]", stdout)
+	c := newCommand("plan", "plan (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json] [--workers N]", stdout)
 	fs := c.fs
 	sf := addStoreFlags(fs)
 	asOf := fs.String("as-of", "", "the day to plan, YYYY-MM-DD")
 	dealer := fs.String("dealer", "", "plan the work of one dealer")
 	format := fs.String("format", "table", "table (for people), csv (for a call centre) or json")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "partitions of the customers streamed at once (the plan is the same for any number)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -375,34 +376,47 @@ func plan(args []string, stdout io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	s, ds, err := sf.load(ctx)
+	s, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
+	models, err := s.Models(ctx)
 	if err != nil {
 		return err
 	}
-	ev := e.Evaluate(ds, day)
-	tasks := ev.Plan.Tasks
+	e, err := app.NewEngine(retention.DefaultPolicy(), models, *dealer, nil, nil)
+	if err != nil {
+		return err
+	}
+	// One streamed pass over the store on *workers partitions: the memory
+	// holds the day's tasks and a few numbers per customer, not the store.
+	p, _, err := e.StreamPlan(ctx, s, day, *workers, nil)
+	if err != nil {
+		return err
+	}
+	tasks := p.Tasks
 	added, err := s.SaveTasks(ctx, tasks)
 	if err != nil {
 		return err
+	}
+	outs := make([]app.TaskOut, 0, len(tasks))
+	for _, t := range tasks {
+		outs = append(outs, app.TaskOf(t))
 	}
 	w := bufio.NewWriter(stdout)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(ev.Tasks); err != nil {
+		if err := enc.Encode(outs); err != nil {
 			return err
 		}
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"key", "touch", "customer", "vin", "dealer", "owner", "channel", "window", "due_on", "expires_on",
 			"priority", "attempts", "reason"})
-		for _, t := range ev.Tasks {
+		for _, t := range outs {
 			cw.Write([]string{t.Key, t.Touch, t.Customer, t.VIN, t.Dealer, t.Owner, t.Channel, t.Window, t.DueOn, t.ExpiresOn,
 				strconv.Itoa(t.Priority), strconv.Itoa(t.Attempts), t.Reason})
 		}

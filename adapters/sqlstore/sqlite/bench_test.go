@@ -25,3 +25,5 @@ func open(b *testing.B) retention.Store {
 func BenchmarkImport(b *testing.B) { storetest.BenchmarkImport(b, open, *vehicles) }
 
 func BenchmarkStream(b *testing.B) { storetest.BenchmarkStream(b, open, *vehicles) }
+
+func BenchmarkStatusFacts(b *testing.B) { storetest.BenchmarkStatusFacts(b, open, *vehicles) }
