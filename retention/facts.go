@@ -54,6 +54,8 @@ type StatusFacts struct {
 func (w *StatusWindows) Facts(h *VehicleHistory) StatusFacts {
 	f := StatusFacts{VIN: h.Vehicle.VIN, Customer: h.Vehicle.Customer, DeliveredOn: h.Vehicle.DeliveredOn,
 		Scrapped: h.Vehicle.Scrapped}
+	var last date.Date
+	seen := false
 	for i := range h.Visits {
 		v := &h.Visits[i]
 		if !w.Counts(v) {
@@ -65,13 +67,13 @@ func (w *StatusWindows) Facts(h *VehicleHistory) StatusFacts {
 		if v.OpenedOn.After(w.EffectiveFrom) {
 			f.InEffective++
 		}
-		if f.LastVisit == nil || v.OpenedOn.After(*f.LastVisit) {
-			f.LastVisit = &v.OpenedOn
+		if !seen || v.OpenedOn.After(last) {
+			last, seen = v.OpenedOn, true
 		}
 	}
-	if f.LastVisit != nil {
-		last := *f.LastVisit // not an alias into the history
-		f.LastVisit = &last
+	if seen {
+		l := last // only then on the heap
+		f.LastVisit = &l
 	}
 	return f
 }

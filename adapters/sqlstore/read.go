@@ -107,6 +107,16 @@ FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin`
 
 const historyOrder = ` ORDER BY v.customer, v.vin, i.opened_on, i.id`
 
+// partitionWhere returns the WHERE clause that selects f's partition of
+// the vehicles (v), appending its parameters to args, or "" for all.
+func partitionWhere(f retention.HistoryFilter, args *[]any) string {
+	if f.Partitions <= 1 {
+		return ""
+	}
+	*args = append(*args, f.Partitions, f.Partition)
+	return fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(*args)-1, len(*args))
+}
+
 // Histories streams the vehicles with their visits, by customer then VIN,
 // in one query; only one vehicle's rows are in memory at a time.
 func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
@@ -116,11 +126,7 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 		args = append(args, dateArg(*f.VisitsAfter))
 		q += ` AND i.opened_on > $1`
 	}
-	if f.Partitions > 1 {
-		args = append(args, f.Partitions, f.Partition)
-		q += fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(args)-1, len(args))
-	}
-	q += historyOrder
+	q += partitionWhere(f, &args) + historyOrder
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		var cur retention.VehicleHistory
 		have := false
@@ -164,11 +170,7 @@ func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w re
 		args = append(args, w.Dealer)
 		counted += ` AND i.dealer = $4`
 	}
-	where := ""
-	if f.Partitions > 1 {
-		args = append(args, f.Partitions, f.Partition)
-		where = fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(args)-1, len(args))
-	}
+	where := partitionWhere(f, &args)
 	q := `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, MAX(i.opened_on),
 	COUNT(CASE WHEN i.opened_on > $2 THEN 1 END), COUNT(CASE WHEN i.opened_on > $3 THEN 1 END)
 FROM vehicles v LEFT JOIN visits i ON ` + counted + where + `
@@ -201,7 +203,7 @@ type historyRow struct {
 // per stream rather than once per row: the query returns a row per visit,
 // and most of a row's conversions would otherwise allocate.
 type historyScan struct {
-	row                               historyRow
+	v                                 retention.Vehicle
 	delivered, insurance, inspection  dateCol
 	price                             string // parsed once per vehicle (vehicle)
 	opened, closed                    dateCol
@@ -214,7 +216,7 @@ type historyScan struct {
 
 func newHistoryScan() *historyScan {
 	h := &historyScan{}
-	v := &h.row.v
+	v := &h.v
 	h.dest = []any{&v.VIN, &v.Customer, &v.Model, &v.Dealer, &h.delivered, &v.DeliveryOdometerKm, &v.SalesConsultant,
 		&h.price, enumCol{&v.Purchase}, &v.Scrapped, &h.insurance, &h.inspection,
 		&h.visitID, &h.visitDealer, &h.opened, &h.closed, &h.odometer, &h.kind, &h.advisor, &h.technician, &h.codes, &h.amount}
@@ -227,7 +229,7 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 	if err := rs.Scan(h.dest...); err != nil {
 		return historyRow{}, err
 	}
-	r := historyRow{v: h.row.v}
+	r := historyRow{v: h.v}
 	v, vi := &r.v, &r.visit
 	v.DeliveredOn = h.delivered.D
 	if !h.visitID.Valid {
@@ -237,7 +239,7 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = h.visitID.String, v.VIN, h.visitDealer.String, h.opened.D, h.closed.D
 	vi.OdometerKm, vi.Advisor, vi.Technician, vi.Amount = int(h.odometer.Int64), h.advisor.String, h.technician.String, h.amount.Decimal
 	if err := vi.Kind.UnmarshalText([]byte(h.kind.String)); err != nil {
-		return r, err
+		return r, unreadable("visits", vi.ID, "kind", err)
 	}
 	switch h.codes.String { // the common cases, without the JSON decoder
 	case "null":
@@ -245,7 +247,7 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 		vi.ComplaintCodes = []string{}
 	default:
 		if err := (jsonCol{&vi.ComplaintCodes}).Scan(h.codes.String); err != nil {
-			return r, err
+			return r, unreadable("visits", vi.ID, "complaintCodes", err)
 		}
 	}
 	return r, nil
@@ -256,8 +258,17 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 func (h *historyScan) vehicle(v *retention.Vehicle) error {
 	v.InsuranceExpiresOn, v.InspectionDueOn = h.insurance.ptr(), h.inspection.ptr()
 	var err error
-	v.Price, err = decimal.NewFromString(h.price)
-	return err
+	if v.Price, err = decimal.NewFromString(h.price); err != nil {
+		return unreadable("vehicles", v.VIN, "price", err)
+	}
+	return nil
+}
+
+// unreadable is the error of a stored value that does not convert back
+// into its record's field, naming both.
+func unreadable(collection, id, field string, err error) error {
+	return &retention.Error{Kind: retention.ErrInternal, Op: "sqlstore", Record: retention.RecordName(collection, id, 0),
+		Field: field, Msg: "the stored value does not read back", Err: err}
 }
 
 // Contacts streams every contact attempt, by At and then in append order.

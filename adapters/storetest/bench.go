@@ -66,31 +66,35 @@ func BenchmarkStream(b *testing.B, newStore func(b *testing.B) retention.Store, 
 	if err := s.Import(context.Background(), ds); err != nil {
 		b.Fatal(err)
 	}
-	rows := len(ds.Visits)
-	ds = nil
+	benchmarkStream(b, "rows/s", len(ds.Visits), func(n *int) error {
+		for h, err := range s.Histories(context.Background(), retention.HistoryFilter{}) {
+			if err != nil {
+				return err
+			}
+			*n += len(h.Visits)
+		}
+		return nil
+	})
+}
+
+// benchmarkStream runs stream per iteration under PeakHeap, checks that
+// it counted want items, and reports items/s (as unit) and the peak heap.
+func benchmarkStream(b *testing.B, unit string, want int, stream func(n *int) error) {
 	runtime.GC()
 	var peak uint64
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		p, err := PeakHeap(func() error {
-			for h, err := range s.Histories(context.Background(), retention.HistoryFilter{}) {
-				if err != nil {
-					return err
-				}
-				n += len(h.Visits)
-			}
-			return nil
-		})
+		p, err := PeakHeap(func() error { return stream(&n) })
 		if err != nil {
 			b.Fatal(err)
 		}
-		if n != rows {
-			b.Fatalf("streamed %d visits, want %d", n, rows)
+		if n != want {
+			b.Fatalf("streamed %d, want %d", n, want)
 		}
 		peak = max(peak, p)
 	}
-	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(want*b.N)/b.Elapsed().Seconds(), unit)
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
@@ -133,28 +137,13 @@ func BenchmarkStatusFacts(b *testing.B, newStore func(b *testing.B) retention.St
 	}
 	asOf := d("2024-06-30")
 	w := retention.StatusWindows{AsOf: asOf, VisitFrom: retention.AddMonths(asOf, -12), EffectiveFrom: retention.AddMonths(asOf, -12)}
-	runtime.GC()
-	var peak uint64
-	b.ResetTimer()
-	for b.Loop() {
-		n := 0
-		p, err := PeakHeap(func() error {
-			for _, err := range s.StatusFacts(context.Background(), retention.HistoryFilter{}, w) {
-				if err != nil {
-					return err
-				}
-				n++
+	benchmarkStream(b, "vehicles/s", vehicles, func(n *int) error {
+		for _, err := range s.StatusFacts(context.Background(), retention.HistoryFilter{}, w) {
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
+			*n++
 		}
-		if n != vehicles {
-			b.Fatalf("facts of %d vehicles, want %d", n, vehicles)
-		}
-		peak = max(peak, p)
-	}
-	b.ReportMetric(float64(vehicles*b.N)/b.Elapsed().Seconds(), "vehicles/s")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		return nil
+	})
 }

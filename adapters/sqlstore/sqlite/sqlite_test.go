@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
@@ -43,4 +45,37 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// TestUnreadableValuesAreNamed: a stored value that does not read back
+// (written behind the store's back) fails the stream with an error naming
+// its record and field.
+func TestUnreadableValuesAreNamed(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ update, want string }{
+		{`UPDATE visits SET kind = 'oil-bath' WHERE id = 'RO1'`, "visits/RO1: kind"},
+		{`UPDATE visits SET complaint_codes = '{' WHERE id = 'RO1'`, "visits/RO1: complaintCodes"},
+		{`UPDATE vehicles SET price = 'cheap' WHERE vin = 'LFV1'`, "vehicles/LFV1: price"},
+	} {
+		s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "u.sqlite"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Import(ctx, storetest.Dataset()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, tc.update); err != nil {
+			t.Fatal(err)
+		}
+		var got error
+		for _, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+			if err != nil {
+				got = err
+			}
+		}
+		if !errors.Is(got, retention.ErrInternal) || got == nil || !strings.Contains(got.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want ErrInternal naming %q", tc.update, got, tc.want)
+		}
+		s.Close()
+	}
 }

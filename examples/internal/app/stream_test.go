@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/demo"
@@ -43,17 +44,10 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 			DeliveredOn: retention.AddMonths(asOf, -2), Price: decimal.NewFromInt(300000), Purchase: retention.AddOnPurchase})
 	ds.Visits = append(ds.Visits, retention.Visit{ID: "OLD-ZZ", VIN: "ZZ-EDGE-A", Dealer: scoped, OpenedOn: old, ClosedOn: old,
 		Kind: retention.Maintenance, Amount: decimal.NewFromInt(800)})
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Import(ctx, ds); err != nil {
-		t.Fatal(err)
-	}
+	s := imported(t, ds)
 	all, _ := Group(ds)
-	// The network, and one dealer's scope: there the first pass reads whole
-	// histories, to see whether a customer ever visited the dealer.
+	// The network, and one dealer's scope: there a customer tied to the
+	// dealer by a visit of long ago only is in scope.
 	// And P(alive) from a churn model, which orders the lost recalls.
 	pAlive := map[string]float64{}
 	for _, c := range ds.Customers {
@@ -108,14 +102,7 @@ func TestStreamPlanStopsOnError(t *testing.T) {
 	ctx := context.Background()
 	asOf := retention.MustParseDate("2026-11-22")
 	ds := demo.Generate(&demo.Options{Vehicles: 200, AsOf: asOf})
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Import(ctx, ds); err != nil {
-		t.Fatal(err)
-	}
+	s := imported(t, ds)
 	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -137,4 +124,18 @@ func TestStreamPlanStopsOnError(t *testing.T) {
 			t.Errorf("%d workers: %d customers planned, %d handed out; want 9 and 10 (none after the error)", workers, n, calls)
 		}
 	}
+}
+
+// imported returns an SQLite store holding ds, closed with the test.
+func imported(t *testing.T, ds *retention.Dataset) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "s.sqlite"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Import(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
