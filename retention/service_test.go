@@ -154,3 +154,19 @@ func TestTaskKey(t *testing.T) {
 		}
 	}
 }
+
+func TestTaskSubject(t *testing.T) {
+	for key, want := range map[string]string{
+		"maintenance-due/V1/2026-08-20":           "V1",
+		"mileage-milestone/V1@30000km/2026-05-06": "V1",
+		"birthday/C1/2026-11-28":                  "C1",
+		"birthday/C/1/2026-11-28":                 "C/1",
+		"nonsense":                                "",
+		"no-such-touch/V1/2026-08-20":             "",
+		"maintenance-due/V1/2026-02-30":           "",
+	} {
+		if got, ok := TaskSubject(key); got != want || ok != (want != "") {
+			t.Errorf("TaskSubject(%q) = %q, %v; want %q", key, got, ok, want)
+		}
+	}
+}

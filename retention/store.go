@@ -22,6 +22,13 @@ type VehicleHistory struct {
 	Visits  []Visit
 }
 
+// CustomerContacts is one customer's contact attempts
+// (Logs.CustomerContacts).
+type CustomerContacts struct {
+	Customer string
+	Contacts []Contact
+}
+
 // HistoryFilter selects the histories a stream yields.
 type HistoryFilter struct {
 	// Partition and Partitions select the customers whose
@@ -103,6 +110,15 @@ type Logs interface {
 	// Contacts streams every contact attempt, by At and then in the order
 	// they were appended.
 	Contacts(ctx context.Context) iter.Seq2[Contact, error]
+	// CustomerContacts streams the contact attempts of the customers with
+	// vehicles that f selects (VisitsAfter plays no part), one
+	// CustomerContacts per customer with attempts, by customer id, so that
+	// they merge with Histories. An attempt belongs to the customer owning
+	// the vehicle its task is about (TaskSubject), or else to the customer
+	// its task is about; attempts of other tasks are left out. A
+	// customer's attempts come by At and then in the order they were
+	// appended. Memory use does not grow with the number of customers.
+	CustomerContacts(ctx context.Context, f HistoryFilter) iter.Seq2[CustomerContacts, error]
 	// AppendComplaints records complaints; ErrConflict if an id exists.
 	AppendComplaints(ctx context.Context, cs []Complaint) error
 	// Complaints streams every complaint, by id.

@@ -111,3 +111,16 @@ func ParseTaskKey(key string) (Touch, string, date.Date, error) {
 	}
 	return t, key[first+1 : last], anchor, nil
 }
+
+// TaskSubject returns what a task key is about: the VIN for vehicle
+// touches (a mileage milestone's key names "VIN@30000km"), the customer id
+// for customer touches; false for a key ParseTaskKey rejects. Stores file
+// contact attempts by it (Logs.CustomerContacts).
+func TaskSubject(key string) (string, bool) {
+	_, subject, _, err := ParseTaskKey(key)
+	if err != nil {
+		return "", false
+	}
+	subject, _, _ = strings.Cut(subject, "@")
+	return subject, true
+}

@@ -387,19 +387,6 @@ func TestDealerScope(t *testing.T) {
 	}
 }
 
-func TestSubject(t *testing.T) {
-	for key, want := range map[string]string{
-		"maintenance-due/V1/2026-08-20":           "V1",
-		"mileage-milestone/V1@30000km/2026-05-06": "V1",
-		"birthday/C1/2026-11-28":                  "C1",
-		"nonsense":                                "",
-	} {
-		if got, ok := Subject(key); got != want || ok != (want != "") {
-			t.Errorf("Subject(%q) = %q, %v; want %q", key, got, ok, want)
-		}
-	}
-}
-
 // TestBirthdayBuyerWindow: the birthday touch goes to buyers of the last
 // 24 months (POLICY.md §6), the window (asOf − 24 months, asOf]. The touch
 // of 1990-03-05 is due 2026-02-26; 24 months before is 2024-02-26.

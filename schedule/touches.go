@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"hash/fnv"
-	"strings"
 
 	"github.com/dcrc-go/dcrc/retention"
 )
@@ -100,14 +99,7 @@ func InSample(subject string, t retention.Touch, rateBP int) bool {
 	return h.Sum64()%basisPoints < uint64(rateBP)
 }
 
-// Subject returns what a task key is about: the VIN for vehicle touches
-// (a mileage milestone's key names "VIN@30000km"), the customer id for
-// customer touches; false for a malformed key.
-func Subject(key string) (string, bool) {
-	_, subject, _, err := retention.ParseTaskKey(key)
-	if err != nil {
-		return "", false
-	}
-	subject, _, _ = strings.Cut(subject, "@")
-	return subject, true
-}
+// Subject returns what a task key is about; it is retention.TaskSubject.
+//
+// Deprecated: use retention.TaskSubject, which stores share.
+func Subject(key string) (string, bool) { return retention.TaskSubject(key) }

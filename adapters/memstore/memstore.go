@@ -305,6 +305,38 @@ func (s *Store) Contacts(ctx context.Context) iter.Seq2[retention.Contact, error
 	})
 }
 
+// CustomerContacts streams the contact attempts of the customers that f
+// selects, by customer id (retention.Logs).
+func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.CustomerContacts, error] {
+	return stream(ctx, "memstore.CustomerContacts", func() []retention.CustomerContacts {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		owners := map[string]bool{} // the customers with vehicles
+		for _, v := range s.vehicles {
+			owners[v.Customer] = true
+		}
+		byCustomer := map[string][]retention.Contact{}
+		for _, c := range s.contacts { // in append order
+			customer, ok := retention.TaskSubject(c.Task)
+			if v, isVehicle := s.vehicles[customer]; isVehicle {
+				customer = v.Customer
+			} else if !owners[customer] {
+				ok = false
+			}
+			if ok && f.Selects(customer) {
+				byCustomer[customer] = append(byCustomer[customer], c)
+			}
+		}
+		out := make([]retention.CustomerContacts, 0, len(byCustomer))
+		for customer, cs := range byCustomer {
+			slices.SortStableFunc(cs, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
+			out = append(out, retention.CustomerContacts{Customer: customer, Contacts: cs})
+		}
+		slices.SortFunc(out, func(a, b retention.CustomerContacts) int { return cmp.Compare(a.Customer, b.Customer) })
+		return out
+	})
+}
+
 // AppendComplaints records complaints; ErrConflict if an id exists, and
 // then none is recorded.
 func (s *Store) AppendComplaints(ctx context.Context, cs []retention.Complaint) error {

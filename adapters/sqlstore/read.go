@@ -277,15 +277,68 @@ func (s *Store) Contacts(ctx context.Context) iter.Seq2[retention.Contact, error
 		preferred_time FROM contacts ORDER BY at, seq`, nil,
 		func(rs *sql.Rows) (retention.Contact, error) {
 			var x retention.Contact
-			var at instantCol
-			var pref string
-			err := rs.Scan(&x.Task, &at, enumCol{&x.Channel}, enumCol{&x.Outcome}, &x.LossReason, &pref, &x.PreferredTime)
-			x.At = at.T
-			if err == nil {
-				err = x.PreferredChannel.UnmarshalText([]byte(pref))
-			}
-			return x, err
+			return x, scanContact(rs, &x)
 		})
+}
+
+// scanContact scans a contact row (task, at, channel, outcome, loss_reason,
+// preferred_channel, preferred_time) into x, after the columns of lead.
+func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
+	var at instantCol
+	var pref string
+	err := rs.Scan(append(lead, &x.Task, &at, enumCol{&x.Channel}, enumCol{&x.Outcome}, &x.LossReason, &pref,
+		&x.PreferredTime)...)
+	x.At = at.T
+	if err == nil {
+		err = x.PreferredChannel.UnmarshalText([]byte(pref))
+	}
+	return err
+}
+
+// customerContactsQuery files each contact attempt under the customer
+// owning the vehicle its task is about, or else the customer it is about
+// (retention.Logs.CustomerContacts); partitionWhere selects on v.
+const customerContactsQuery = `SELECT v.customer, c.task, c.at, c.channel, c.outcome, c.loss_reason, c.preferred_channel,
+	c.preferred_time
+FROM (SELECT vin AS subject, customer, part FROM vehicles
+	UNION ALL
+	SELECT DISTINCT customer AS subject, customer, part FROM vehicles o
+	WHERE NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = o.customer)) v
+JOIN contacts c ON c.subject = v.subject`
+
+// CustomerContacts streams the contact attempts of the customers that f
+// selects, by customer id (retention.Logs), in one query; only one
+// customer's attempts are in memory at a time.
+func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.CustomerContacts, error] {
+	var args []any
+	q := customerContactsQuery + partitionWhere(f, &args) + ` ORDER BY v.customer, c.at, c.seq`
+	type row struct {
+		customer string
+		contact  retention.Contact
+	}
+	return func(yield func(retention.CustomerContacts, error) bool) {
+		var cur retention.CustomerContacts
+		for r, err := range stream(ctx, s, "sqlstore.CustomerContacts", q, args, func(rs *sql.Rows) (row, error) {
+			var r row
+			return r, scanContact(rs, &r.contact, &r.customer)
+		}) {
+			if err != nil {
+				yield(retention.CustomerContacts{}, err)
+				return
+			}
+			if r.customer != cur.Customer && len(cur.Contacts) > 0 {
+				if !yield(cur, nil) {
+					return
+				}
+				cur.Contacts = nil
+			}
+			cur.Customer = r.customer
+			cur.Contacts = append(cur.Contacts, r.contact)
+		}
+		if len(cur.Contacts) > 0 {
+			yield(cur, nil)
+		}
+	}
 }
 
 // Complaints streams every complaint, by id.

@@ -67,13 +67,15 @@ func partOf(customer string) int64 { return int64(retention.CustomerHash(custome
 
 func contactRows(cs []retention.Contact) *rows {
 	return &rows{table: "contacts", cols: []string{"task", "at", "channel", "outcome", "loss_reason", "preferred_channel",
-		"preferred_time"}, n: len(cs),
+		"preferred_time", "subject"}, n: len(cs),
 		row: func(i int, a []any) ([]any, error) {
 			x := &cs[i]
 			ch, err1 := textArg(x.Channel)
 			out, err2 := textArg(x.Outcome)
 			pref, err3 := textArg(x.PreferredChannel)
-			return append(a, x.Task, instantArg(x.At), ch, out, x.LossReason, pref, x.PreferredTime), firstErr(err1, err2, err3)
+			subject, _ := retention.TaskSubject(x.Task) // "" for a key about nothing
+			return append(a, x.Task, instantArg(x.At), ch, out, x.LossReason, pref, x.PreferredTime, subject),
+				firstErr(err1, err2, err3)
 		}}
 }
 

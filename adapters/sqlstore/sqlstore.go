@@ -61,7 +61,8 @@ type Dialect struct {
 
 // Options configure a Store. A nil *Options means the defaults.
 type Options struct {
-	// SkipMigrations leaves the schema to the caller (see Migrations).
+	// SkipMigrations leaves the schema to the caller (see Migrations), who
+	// then calls FileContacts once after applying migration 0003.
 	SkipMigrations bool
 	// Logger receives the migrations applied; nil discards.
 	Logger *slog.Logger
@@ -103,8 +104,68 @@ func New(ctx context.Context, db *sql.DB, dialect Dialect, opts *Options) (*Stor
 		if err := s.migrate(ctx); err != nil {
 			return nil, err
 		}
+		if _, err := s.FileContacts(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
+}
+
+// FileContacts sets the subject (retention.TaskSubject) of the contact
+// attempts recorded before migration 0003 added the column, in one
+// transaction, and returns how many it filed. New calls it after migrating;
+// once the attempts are filed it costs one index probe. Callers who apply
+// the migrations themselves (Options.SkipMigrations) call it once after
+// 0003.
+func (s *Store) FileContacts(ctx context.Context) (int, error) {
+	const op = "sqlstore.FileContacts"
+	filed := 0
+	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
+		rs, err := tx.QueryContext(ctx, `SELECT seq, task FROM contacts WHERE subject IS NULL`)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			seq  int64
+			task string
+		}
+		var todo []row
+		for rs.Next() {
+			var r row
+			if err := rs.Scan(&r.seq, &r.task); err != nil {
+				rs.Close()
+				return err
+			}
+			todo = append(todo, r)
+		}
+		if err := rs.Close(); err != nil {
+			return err
+		}
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		if len(todo) == 0 {
+			return nil
+		}
+		st, err := tx.PrepareContext(ctx, `UPDATE contacts SET subject = $1 WHERE seq = $2`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range todo {
+			subject, _ := retention.TaskSubject(r.task)
+			if _, err := st.ExecContext(ctx, subject, r.seq); err != nil {
+				return err
+			}
+		}
+		filed = len(todo)
+		s.log.Info("dcrc: filed contact attempts by subject", "contacts", filed)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return filed, nil
 }
 
 // Own makes Close close the database too; for the subpackages that open it.

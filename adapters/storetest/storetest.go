@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"Partitions", testPartitions},
 		{"StatusFacts", testStatusFacts},
 		{"VisitsAfter", testVisitsAfter},
+		{"CustomerContacts", testCustomerContacts},
 		{"NotFound", testNotFound},
 		{"AppendOnlyLogs", testAppendOnlyLogs},
 		{"SaveTasksIdempotent", testSaveTasksIdempotent},
@@ -669,6 +670,64 @@ func testConcurrentWriters(t *testing.T, s retention.Store) {
 	}
 }
 
+// testCustomerContacts: each attempt goes to the owner of the vehicle its
+// task is about, or else to the customer it is about (a VIN wins over an
+// equal customer id); customers without vehicles, unknown subjects and
+// malformed keys are left out; a customer's attempts come by At, then in
+// append order, whether imported or appended; partitions split them by
+// customer.
+func testCustomerContacts(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	ds := Dataset()
+	mustImport(t, s, ds)
+	mustImport(t, s, &retention.Dataset{ // a customer whose id is another's VIN
+		Customers: []retention.Customer{{ID: "LFV2", Kind: retention.Individual}},
+		Vehicles: []retention.Vehicle{{VIN: "LFV7", Customer: "LFV2", Model: "M1", Dealer: "D1", DeliveredOn: d("2025-01-31"),
+			Price: decimal.RequireFromString("1"), Purchase: retention.FirstPurchase}},
+	})
+	t0 := time.Date(2026, 5, 6, 8, 0, 0, 0, time.UTC)
+	t1 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	contact := func(task string, at time.Time) retention.Contact {
+		return retention.Contact{Task: task, At: at, Channel: retention.Phone, Outcome: retention.NoAnswer}
+	}
+	birthdayC1 := contact("birthday/C1/2026-11-28", t1)
+	dueLFV1 := contact("maintenance-due/LFV1/2026-08-31", t1) // the same instant, appended after
+	milestone := contact("mileage-milestone/LFV2@30000km/2026-05-06", t0)
+	aboutVIN := contact("birthday/LFV2/2026-11-28", t1.Add(time.Hour))
+	ofLFV2 := contact("maintenance-due/LFV7/2026-08-31", t0)
+	if err := s.AppendContacts(ctx, []retention.Contact{birthdayC1, dueLFV1, milestone,
+		contact("birthday/C3/2026-11-28", t0),          // C3 has no vehicles
+		contact("maintenance-due/NOPE/2026-08-31", t0), // no such vehicle or customer
+		contact("nonsense", t0), aboutVIN, ofLFV2}); err != nil {
+		t.Fatal(err)
+	}
+	imported := expected(ds).Contacts // [lost-recall/LFV0 (2020), sale-followup-3d/LFV1 (2024)]
+	want := []retention.CustomerContacts{
+		{Customer: "C1", Contacts: []retention.Contact{imported[1], birthdayC1, dueLFV1}},
+		{Customer: "C2", Contacts: []retention.Contact{imported[0], milestone, aboutVIN}},
+		{Customer: "LFV2", Contacts: []retention.Contact{ofLFV2}},
+	}
+	if diff := cmp.Diff(want, collect(t, s.CustomerContacts(ctx, retention.HistoryFilter{})), cmpOpts); diff != "" {
+		t.Errorf("CustomerContacts (-want +got):\n%s", diff)
+	}
+	for n := 2; n <= 3; n++ {
+		var got []retention.CustomerContacts
+		for p := range n {
+			f := retention.HistoryFilter{Partition: p, Partitions: n}
+			for _, cc := range collect(t, s.CustomerContacts(ctx, f)) {
+				if !f.Selects(cc.Customer) {
+					t.Errorf("partition %d/%d yields customer %s", p, n, cc.Customer)
+				}
+				got = append(got, cc)
+			}
+		}
+		slices.SortFunc(got, func(a, b retention.CustomerContacts) int { return stdcmp.Compare(a.Customer, b.Customer) })
+		if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+			t.Errorf("CustomerContacts over %d partitions (-want +got):\n%s", n, diff)
+		}
+	}
+}
+
 func testCancelledRead(t *testing.T, s retention.Store) {
 	mustImport(t, s, bigDataset(100))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -683,6 +742,16 @@ func testCancelledRead(t *testing.T, s retention.Store) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("reading with a cancelled context: %v, want context.Canceled", err)
 	}
+	err = nil
+	for _, e := range s.CustomerContacts(ctx, retention.HistoryFilter{}) {
+		if e != nil {
+			err = e
+			break
+		}
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("CustomerContacts with a cancelled context: %v, want context.Canceled", err)
+	}
 	if _, err := s.Dealers(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dealers with a cancelled context: %v", err)
 	}
@@ -693,6 +762,12 @@ func testStreamStopsEarly(t *testing.T, s retention.Store) {
 	ctx := context.Background()
 	for i := range 20 { // stopping early must release whatever the stream holds
 		for _, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		for _, err := range s.CustomerContacts(ctx, retention.HistoryFilter{}) {
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -63,7 +63,7 @@ func planDay(ctx context.Context, dbPath, asOf string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if subject, ok := schedule.Subject(c.Task); ok {
+		if subject, ok := retention.TaskSubject(c.Task); ok {
 			byTask[subject] = append(byTask[subject], c)
 		}
 	}

@@ -32,7 +32,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 			versions = append(versions, n)
 		}
 		rows.Close()
-		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql"}, versions); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql"}, versions); diff != "" {
 			t.Errorf("versions (-want +got):\n%s", diff)
 		}
 		s.Close()
@@ -46,7 +46,7 @@ func TestMigrationsFS(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := fs.Glob(fsys, "*.sql")
-		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql"}, names); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql"}, names); diff != "" {
 			t.Errorf("%s migrations (-want +got):\n%s", dialect, diff)
 		}
 	}
@@ -97,5 +97,79 @@ func TestErrorCodes(t *testing.T) {
 	}
 	if got := kind(errors.New("other")); got != 0 {
 		t.Errorf("a plain error: %v", got)
+	}
+}
+
+// TestUpgradeFilesContacts: contact attempts recorded under migration 0002
+// (no subject column) are filed when a store of this version opens the
+// database, and stream with their customers.
+func TestUpgradeFilesContacts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.sqlite")
+	old, err := sqlite.Open(ctx, path, &sqlstore.Options{SkipMigrations: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := sqlstore.Migrations("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.DB().ExecContext(ctx, `CREATE TABLE dcrc_schema_versions (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"0001_init.sql", "0002_contacts_sorted.sql"} {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := old.DB().ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := old.DB().ExecContext(ctx, `INSERT INTO dcrc_schema_versions (version, name, applied_at) VALUES ($1, $2, '')`,
+			name[:4], name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What the previous version wrote.
+	for _, q := range []string{
+		`INSERT INTO dealers (id, name, region) VALUES ('D1', '', '')`,
+		`INSERT INTO models VALUES ('M1', '', 'passenger', 5000, 6, 36, 100000, 0, 40)`,
+		`INSERT INTO customers VALUES ('C1', '', '', NULL, 'individual', 0, '', 0, 0, 0)`,
+		`INSERT INTO vehicles VALUES ('V1', 'C1', 'M1', 'D1', '2025-01-31', 0, '', '0', 'first', 0, NULL, NULL, 0)`,
+		`INSERT INTO contacts (task, at, channel, outcome, loss_reason, preferred_channel, preferred_time)
+			VALUES ('maintenance-due/V1/2026-08-31', '2026-09-01T10:00:00.000000Z', 'phone', 'no-answer', '', '', ''),
+			('birthday/C1/2026-11-28', '2026-11-20T10:00:00.000000Z', 'sms', 'reached', '', '', ''),
+			('nonsense', '2026-11-20T10:00:00.000000Z', 'sms', 'reached', '', '', '')`,
+	} {
+		if _, err := old.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	s, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var tasks []string
+	for cc, err := range s.CustomerContacts(ctx, retention.HistoryFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cc.Contacts {
+			tasks = append(tasks, cc.Customer+" "+c.Task)
+		}
+	}
+	if diff := cmp.Diff([]string{"C1 maintenance-due/V1/2026-08-31", "C1 birthday/C1/2026-11-28"}, tasks); diff != "" {
+		t.Errorf("contacts after the upgrade (-want +got):\n%s", diff)
+	}
+	var unfiled int
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE subject IS NULL`).Scan(&unfiled); err != nil || unfiled != 0 {
+		t.Errorf("%d contacts left unfiled (%v)", unfiled, err)
+	}
+	if n, err := s.FileContacts(ctx); n != 0 || err != nil {
+		t.Errorf("FileContacts again = %d, %v; want 0", n, err)
 	}
 }

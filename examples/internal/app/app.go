@@ -49,7 +49,7 @@ func Group(ds *retention.Dataset) ([]classify.CustomerInput, []retention.Finding
 	}
 	var findings []retention.Finding
 	for _, ct := range ds.Contacts {
-		subject, ok := schedule.Subject(ct.Task)
+		subject, ok := retention.TaskSubject(ct.Task)
 		cust := owner[subject]
 		if cust == "" && byCustomer[subject] != nil {
 			cust = subject

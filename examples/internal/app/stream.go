@@ -13,31 +13,18 @@ import (
 	"github.com/rickb777/date"
 )
 
-// ContactsBySubject reads a store's contact log and files each attempt
-// under the vehicle or customer its task is about (schedule.Subject).
-func ContactsBySubject(ctx context.Context, s retention.Store) (map[string][]retention.Contact, error) {
-	bySubject := map[string][]retention.Contact{}
-	for c, err := range s.Contacts(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		if subject, ok := schedule.Subject(c.Task); ok {
-			bySubject[subject] = append(bySubject[subject], c)
-		}
-	}
-	return bySubject, nil
-}
-
 // StreamCustomers yields the customers of a store that f selects, with
-// their vehicles, visits and contacts (from bySubject, see
-// ContactsBySubject), by customer id, holding one customer at a time. It
-// merges the customer stream and the history stream, both ordered by
-// customer id.
-func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter,
-	bySubject map[string][]retention.Contact) iter.Seq2[classify.CustomerInput, error] {
+// their vehicles, visits and contacts, by customer id, holding one customer
+// at a time. It merges three streams ordered by customer id: the
+// customers, their histories and their contacts (Logs.CustomerContacts).
+func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter) iter.Seq2[classify.CustomerInput, error] {
 	return func(yield func(classify.CustomerInput, error) bool) {
 		nextCustomer, stopC := iter.Pull2(s.Customers(ctx))
 		defer stopC()
+		nextContacts, stopK := iter.Pull2(s.CustomerContacts(ctx, f))
+		defer stopK()
+		var contacts retention.CustomerContacts // the next customer's with attempts
+		moreContacts := true
 		var cur classify.CustomerInput
 		have := false
 		for h, err := range s.Histories(ctx, f) {
@@ -51,28 +38,40 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 				}
 				have = false
 			}
-			if !have {
-				// Customers come by id like the histories: skip those without
-				// vehicles (or of other partitions) until this one.
-				for {
-					c, err, ok := nextCustomer()
-					if !ok {
-						yield(classify.CustomerInput{}, &retention.Error{Kind: retention.ErrInternal,
-							Msg: "vehicle " + h.Vehicle.VIN + " of an unknown customer " + h.Vehicle.Customer})
-						return
-					}
-					if err != nil {
-						yield(classify.CustomerInput{}, err)
-						return
-					}
-					if c.ID == h.Vehicle.Customer {
-						cur, have = classify.CustomerInput{Customer: c, Contacts: bySubject[c.ID]}, true
-						break
-					}
+			if have {
+				cur.Vehicles = append(cur.Vehicles, h)
+				continue
+			}
+			// Customers come by id like the histories: skip those without
+			// vehicles (or of other partitions) until this one.
+			for {
+				c, err, ok := nextCustomer()
+				if !ok {
+					err = &retention.Error{Kind: retention.ErrInternal,
+						Msg: "vehicle " + h.Vehicle.VIN + " of an unknown customer " + h.Vehicle.Customer}
+				}
+				if err != nil {
+					yield(classify.CustomerInput{}, err)
+					return
+				}
+				if c.ID == h.Vehicle.Customer {
+					cur, have = classify.CustomerInput{Customer: c, Vehicles: []retention.VehicleHistory{h}}, true
+					break
 				}
 			}
-			cur.Vehicles = append(cur.Vehicles, h)
-			cur.Contacts = append(cur.Contacts, bySubject[h.Vehicle.VIN]...)
+			// Contacts come by customer id too, only for customers with
+			// vehicles: those before this one belong to none streamed here.
+			for moreContacts && contacts.Customer < cur.Customer.ID {
+				var err error
+				contacts, err, moreContacts = nextContacts()
+				if err != nil {
+					yield(classify.CustomerInput{}, err)
+					return
+				}
+			}
+			if moreContacts && contacts.Customer == cur.Customer.ID {
+				cur.Contacts = contacts.Contacts
+			}
 		}
 		if have {
 			yield(cur, nil)
@@ -123,10 +122,6 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
 	each func(cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
 	workers = max(workers, 1)
-	bySubject, err := ContactsBySubject(ctx, s)
-	if err != nil {
-		return schedule.Plan{}, 0, err
-	}
 	c := e.Planner.Classifier()
 	type part struct {
 		tiers  []classify.TierInput
@@ -136,10 +131,10 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 	parts := make([]part, workers)
 	var mu sync.Mutex
 	n, failed := 0, false
-	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
+	err := partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
 		p := &parts[f.Partition]
 		p.pAlive = map[string]float64{}
-		for in, err := range StreamCustomers(ctx, s, f, bySubject) {
+		for in, err := range StreamCustomers(ctx, s, f) {
 			if err != nil {
 				return err
 			}
