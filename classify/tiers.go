@@ -123,76 +123,174 @@ func (c *Classifier) AssignTiers(rs []CustomerResult) {
 // Ranks make the parts comparable whatever their units; equal values share
 // the mean rank. The result does not depend on the order of ts.
 func (c *Classifier) Tiers(ts []TierInput) []Tier {
-	tp := &c.policy.Tiers
-	tiers := make([]Tier, len(ts))
-	groups := map[string][]int{}
+	r := c.NewTierRanking()
 	for i := range ts {
-		tiers[i] = Basic
-		if ts[i].Effective {
-			groups[ts[i].Dealer] = append(groups[ts[i].Dealer], i)
+		r.Add(&ts[i])
+	}
+	return r.Tiers()
+}
+
+// The parts of a value score, in a tierRow.
+const (
+	partPurchase = iota
+	partVehicles
+	partSpend
+	partVisits
+	partReferrals
+	nParts
+)
+
+// TierRanking ranks the tiers of a network whose customers arrive one at a
+// time, as a streamed evaluation sees them (Classifier.Tiers ranks a
+// slice). It keeps 56 bytes per customer, without pointers: a whole
+// network's ranking costs the garbage collector nothing to scan. Rankings
+// of partitions of a network merge (Append) into the ranking of the whole.
+type TierRanking struct {
+	c       *Classifier
+	dealers map[string]int32
+	rows    []tierRow
+	big     map[int]*TierInput // the rare customers whose amounts do not fit in units
+}
+
+// tierRow is a customer's TierInput in integers: amounts in units of 1e-4
+// (money.go), counts as they are.
+type tierRow struct {
+	parts     [nParts]int64
+	dealer    int32
+	effective bool
+	floor     bool // raised to potential (fleet or VIP, as the policy says)
+	big       bool // an amount is in TierRanking.big
+}
+
+// NewTierRanking returns an empty ranking under c's policy.
+func (c *Classifier) NewTierRanking() *TierRanking {
+	return &TierRanking{c: c, dealers: map[string]int32{}}
+}
+
+// Add adds a customer and returns its handle: its index in Tiers.
+func (r *TierRanking) Add(in *TierInput) int {
+	tp := &r.c.policy.Tiers
+	h := len(r.rows)
+	row := tierRow{effective: in.Effective,
+		floor: (tp.FleetAtLeastPotential && in.Kind == retention.Fleet) || (tp.VIPAtLeastPotential && in.VIP)}
+	if in.Effective {
+		d, ok := r.dealers[in.Dealer]
+		if !ok {
+			d = int32(len(r.dealers))
+			r.dealers[in.Dealer] = d
+		}
+		row.dealer = d
+		purchase, ok1 := toUnits(in.Purchase)
+		spend, ok2 := toUnits(in.Spend)
+		row.parts = [nParts]int64{partPurchase: purchase, partVehicles: int64(in.Vehicles), partSpend: spend,
+			partVisits: int64(in.Visits), partReferrals: int64(in.Referrals)}
+		if !ok1 || !ok2 {
+			if r.big == nil {
+				r.big = map[int]*TierInput{}
+			}
+			row.big, r.big[h] = true, &TierInput{Purchase: in.Purchase, Spend: in.Spend}
+		}
+	}
+	r.rows = append(r.rows, row)
+	return h
+}
+
+// Len returns the number of customers added.
+func (r *TierRanking) Len() int { return len(r.rows) }
+
+// Append adds every customer of o, a ranking under the same policy, after
+// r's: a customer's handle in o becomes offset + its handle in r.
+func (r *TierRanking) Append(o *TierRanking) (offset int) {
+	offset = len(r.rows)
+	dealer := make([]int32, len(o.dealers)) // o's dealer number → r's
+	for id, od := range o.dealers {
+		d, ok := r.dealers[id]
+		if !ok {
+			d = int32(len(r.dealers))
+			r.dealers[id] = d
+		}
+		dealer[od] = d
+	}
+	for _, row := range o.rows {
+		if row.effective {
+			row.dealer = dealer[row.dealer]
+		}
+		r.rows = append(r.rows, row)
+	}
+	for h, in := range o.big {
+		if r.big == nil {
+			r.big = map[int]*TierInput{}
+		}
+		r.big[offset+h] = in
+	}
+	return offset
+}
+
+// Tiers returns the tier of every customer added, by handle (see
+// Classifier.Tiers for the rule).
+func (r *TierRanking) Tiers() []Tier {
+	tiers := make([]Tier, len(r.rows))
+	groups := make([][]int, len(r.dealers))
+	for h := range r.rows {
+		tiers[h] = Basic
+		if row := &r.rows[h]; row.effective {
+			groups[row.dealer] = append(groups[row.dealer], h)
 		}
 	}
 	// Dealers are ranked apart, so in parallel; each writes its own
 	// customers' tiers.
 	var wg sync.WaitGroup
 	for _, idx := range groups {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.tierGroup(ts, tiers, idx)
-		}()
+		if len(idx) > 0 {
+			wg.Go(func() { r.tierGroup(tiers, idx) })
+		}
 	}
 	wg.Wait()
-	for i := range ts {
-		t := &ts[i]
-		if tiers[i] == Basic && ((tp.FleetAtLeastPotential && t.Kind == retention.Fleet) || (tp.VIPAtLeastPotential && t.VIP)) {
-			tiers[i] = Potential
+	for h := range r.rows {
+		if tiers[h] == Basic && r.rows[h].floor {
+			tiers[h] = Potential
 		}
 	}
 	return tiers
 }
 
-// tierGroup ranks and tiers the customers ts[idx...] of one dealer. Its
+// tierGroup ranks and tiers the customers r.rows[idx...] of one dealer. Its
 // work arrays are as long as the dealer's customers, not the network's.
-func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
-	tp := &c.policy.Tiers
+func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
+	tp := &r.c.policy.Tiers
 	n := len(idx)
+	big := false
+	for _, h := range idx {
+		big = big || r.rows[h].big
+	}
 	// Scores in integers: weights in billionths (the policy's weights are
 	// exact to nine decimals) times doubled mean ranks.
 	scores := make([]int64, n)
-	units := make([]int64, n)
-	var vals []decimal.Decimal // only when a value does not fit in units
+	var vals []decimal.Decimal // only for an amount that does not fit in units
 	order := make([]int, n)
 	for _, w := range tp.ScoreWeights {
 		wi := w.Weight.Shift(9).Round(0).IntPart()
-		part := func(t *TierInput) decimal.Decimal { return decimal.Zero }
+		part := -1
 		switch w.Name {
 		case retention.ScorePurchase:
-			part = func(t *TierInput) decimal.Decimal { return t.Purchase }
+			part = partPurchase
 		case retention.ScoreVehicles:
-			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Vehicles)) }
+			part = partVehicles
 		case retention.ScoreSpend:
-			part = func(t *TierInput) decimal.Decimal { return t.Spend }
+			part = partSpend
 		case retention.ScoreVisits:
-			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Visits)) }
+			part = partVisits
 		case retention.ScoreReferrals:
-			part = func(t *TierInput) decimal.Decimal { return decimal.NewFromInt(int64(t.Referrals)) }
+			part = partReferrals
 		}
-		// Compare in exact integer units (money.go) when every value fits,
-		// as DMS amounts do; else as decimals.
-		exact := true
-		for j, i := range idx {
-			var ok bool
-			if units[j], ok = toUnits(part(&ts[i])); !ok {
-				exact = false
-				break
-			}
+		if part < 0 {
+			continue // Policy.Validate admits no other name
 		}
-		compare := func(a, b int) int { return cmp.Compare(units[a], units[b]) }
-		if !exact {
+		compare := func(a, b int) int { return cmp.Compare(r.rows[idx[a]].parts[part], r.rows[idx[b]].parts[part]) }
+		if big && (part == partPurchase || part == partSpend) {
 			vals = slices.Grow(vals[:0], n)[:n]
-			for j, i := range idx {
-				vals[j] = part(&ts[i])
+			for j, h := range idx {
+				vals[j] = r.amount(h, part)
 			}
 			compare = func(a, b int) int { return vals[a].Cmp(vals[b]) }
 		}
@@ -214,6 +312,9 @@ func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 			i = j + 1
 		}
 	}
+	// By score, best first. Customers of equal score get the same tier
+	// (below), so their order among themselves does not matter; by handle
+	// keeps the sort deterministic.
 	for j := range order {
 		order[j] = j
 	}
@@ -221,7 +322,7 @@ func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
 			return c
 		}
-		return cmp.Compare(ts[idx[a]].ID, ts[idx[b]].ID)
+		return cmp.Compare(a, b)
 	})
 	cut := func(share decimal.Decimal) int {
 		return int(share.Mul(decimal.NewFromInt(int64(n))).Round(0).IntPart())
@@ -239,6 +340,17 @@ func (c *Classifier) tierGroup(ts []TierInput, tiers []Tier, idx []int) {
 		}
 		tiers[idx[j]], prev = t, t
 	}
+}
+
+// amount returns the purchase or spend of the customer with handle h.
+func (r *TierRanking) amount(h, part int) decimal.Decimal {
+	if in, ok := r.big[h]; ok {
+		if part == partPurchase {
+			return in.Purchase
+		}
+		return in.Spend
+	}
+	return decimal.New(r.rows[h].parts[part], moneyExp)
 }
 
 func (r *CustomerResult) purchase() decimal.Decimal {

@@ -162,3 +162,56 @@ func TestTierInputOf(t *testing.T) {
 		}
 	}
 }
+
+// TestTierRankingAppend: rankings of partitions, appended, rank the whole
+// network like Tiers: dealers numbered differently in each partition,
+// amounts past four decimals (ranked as decimals) in some, handles offset.
+func TestTierRankingAppend(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	ts := make([]TierInput, 600)
+	for i := range ts {
+		ts[i] = TierInput{ID: fmt.Sprintf("C%03d", i), Dealer: fmt.Sprintf("D%d", rng.IntN(4)), Effective: rng.IntN(5) > 0,
+			Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
+			Purchase: decimal.NewFromInt(int64(rng.IntN(20)) * 10000), Vehicles: 1 + rng.IntN(2),
+			Spend: decimal.New(int64(rng.IntN(50)), -2), Visits: rng.IntN(6)}
+		if rng.IntN(50) == 0 {
+			ts[i].Spend = decimal.RequireFromString("0.00001")
+		}
+	}
+	want := c.Tiers(ts)
+	parts := make([]*TierRanking, 3)
+	handles := make([][]int, 3) // input index of each handle, per partition
+	for k := range parts {
+		parts[k] = c.NewTierRanking()
+	}
+	for i := len(ts) - 1; i >= 0; i-- { // backwards: dealers first seen in another order
+		k := rng.IntN(3)
+		if h := parts[k].Add(&ts[i]); h != len(handles[k]) {
+			t.Fatalf("handle %d, want %d", h, len(handles[k]))
+		}
+		handles[k] = append(handles[k], i)
+	}
+	whole := c.NewTierRanking()
+	got := make([]Tier, len(ts))
+	offsets := make([]int, 3)
+	for k, r := range parts {
+		offsets[k] = whole.Append(r)
+	}
+	if whole.Len() != len(ts) {
+		t.Fatalf("Len = %d, want %d", whole.Len(), len(ts))
+	}
+	tiers := whole.Tiers()
+	for k := range parts {
+		for h, i := range handles[k] {
+			got[i] = tiers[offsets[k]+h]
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tiers of the appended partitions (-Tiers +TierRanking):\n%s", diff)
+	}
+}

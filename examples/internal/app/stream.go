@@ -108,12 +108,13 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 // (retention.HistoryFilter), and returns Planner.Plan's plan, byte for
 // byte, without its Customers, and the number of customers planned.
 //
-// It holds one customer at a time per partition, what each customer's
-// tier is computed from (classify.TierInput, a few numbers) and the day's
-// tasks. Tiers rank all the customers of a dealer, but a tier sets nothing
-// but the priority of its customer's tasks, so each customer is planned as
-// it streams and its tasks get their priority at the end
-// (schedule.Planner.Finish).
+// It holds one customer at a time per partition with its contacts
+// (retention.Logs.CustomerContacts), the day's tasks, and what the tiers
+// are ranked from: 48 bytes per customer without pointers
+// (classify.TierRanking). Tiers rank all the customers of a dealer, but a
+// tier sets nothing but the priority of its customer's tasks, so each
+// customer is planned as it streams and its tasks get their priority at the
+// end (schedule.Planner.Finish).
 //
 // each, when not nil, receives every customer's classification as it
 // streams, before the tiers are assigned (Tier is 0); calls never overlap,
@@ -124,16 +125,17 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 	workers = max(workers, 1)
 	c := e.Planner.Classifier()
 	type part struct {
-		tiers  []classify.TierInput
-		plan   schedule.Plan
-		pAlive map[string]float64
+		ranking *classify.TierRanking
+		handle  map[string]int // of the customers with tasks, in ranking
+		plan    schedule.Plan
+		pAlive  map[string]float64
 	}
 	parts := make([]part, workers)
 	var mu sync.Mutex
 	n, failed := 0, false
 	err := partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
 		p := &parts[f.Partition]
-		p.pAlive = map[string]float64{}
+		p.ranking, p.handle, p.pAlive = c.NewTierRanking(), map[string]int{}, map[string]float64{}
 		for in, err := range StreamCustomers(ctx, s, f) {
 			if err != nil {
 				return err
@@ -142,8 +144,12 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 				continue
 			}
 			r := c.Customer(&in, asOf)
-			p.tiers = append(p.tiers, r.TierInput())
+			ti := r.TierInput()
+			h := p.ranking.Add(&ti)
 			cp := e.Planner.Customer(&in, &r, asOf)
+			if len(cp.Tasks) > 0 || len(cp.Deferred) > 0 {
+				p.handle[r.ID] = h
+			}
 			p.plan.Tasks = append(p.plan.Tasks, cp.Tasks...)
 			p.plan.Deferred = append(p.plan.Deferred, cp.Deferred...)
 			if r.PAlive != nil && slices.ContainsFunc(cp.Tasks, isRecall) {
@@ -171,19 +177,23 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 		return schedule.Plan{}, n, err
 	}
 	plan := schedule.Plan{AsOf: asOf}
-	var tiers []classify.TierInput
+	ranking := c.NewTierRanking()
+	offsets := make([]int, workers)
 	pAlive := map[string]float64{}
 	for i := range parts {
-		tiers = append(tiers, parts[i].tiers...)
+		offsets[i] = ranking.Append(parts[i].ranking)
+		parts[i].ranking = nil
 		plan.Tasks = append(plan.Tasks, parts[i].plan.Tasks...)
 		plan.Deferred = append(plan.Deferred, parts[i].plan.Deferred...)
+		parts[i].plan = schedule.Plan{}
 		maps.Copy(pAlive, parts[i].pAlive)
-		parts[i] = part{}
 	}
-	assigned := c.Tiers(tiers)
-	tierOf := make(map[string]classify.Tier, len(tiers))
-	for i, t := range tiers {
-		tierOf[t.ID] = assigned[i]
+	tiers := ranking.Tiers()
+	tierOf := map[string]classify.Tier{}
+	for i := range parts {
+		for id, h := range parts[i].handle {
+			tierOf[id] = tiers[offsets[i]+h]
+		}
 	}
 	e.Planner.Finish(&plan, tierOf, pAlive)
 	return plan, n, nil
