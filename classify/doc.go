@@ -9,7 +9,8 @@
 // argument; results do not depend on the order of the input.
 //
 // Build a Classifier once with a validated policy and the models, classify
-// each customer with Classifier.Customer, tier them with AssignTiers and
+// each customer with Classifier.Customer, tier them with AssignTiers (or,
+// for customers that stream past one at a time, a TierRanking) and
 // accumulate Stats:
 //
 //	c, err := classify.New(&policy, models, nil)

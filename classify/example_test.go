@@ -5,6 +5,7 @@ import (
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/shopspring/decimal"
 )
 
 func Example() {
@@ -93,4 +94,40 @@ func ExampleClassifier_StatusOf() {
 	// LFV1 lost lost-last-visit
 	// LFV2 swing swing
 	// LFV3 new new
+}
+
+// A network's tiers as its customers stream past, ranked in two partitions
+// and merged: only the handles of the customers of interest are kept.
+func ExampleTierRanking() {
+	policy := retention.DefaultPolicy()
+	c, err := classify.New(&policy, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	parts := []*classify.TierRanking{c.NewTierRanking(), c.NewTierRanking()}
+	type kept struct {
+		id           string
+		part, handle int
+	}
+	var watch []kept
+	for i := range 10 {
+		in := classify.TierInput{ID: fmt.Sprintf("C%d", i), Dealer: "D1", Effective: true, Kind: retention.Individual,
+			Purchase: decimal.NewFromInt(int64(100_000 + 10_000*i)), Vehicles: 1,
+			Spend: decimal.NewFromInt(int64(500 * i)), Visits: i % 4}
+		part := i % 2 // each worker streams its partition
+		h := parts[part].Add(&in)
+		if i == 0 || i == 5 || i == 9 {
+			watch = append(watch, kept{in.ID, part, h})
+		}
+	}
+	whole := c.NewTierRanking()
+	offsets := []int{whole.Append(parts[0]), whole.Append(parts[1])}
+	tiers := whole.Tiers()
+	for _, k := range watch {
+		fmt.Println(k.id, tiers[offsets[k.part]+k.handle])
+	}
+	// Output:
+	// C0 basic
+	// C5 potential
+	// C9 core
 }
