@@ -57,15 +57,14 @@ func planDay(ctx context.Context, dbPath, asOf string, out io.Writer) error {
 		return err
 	}
 
-	// Customers with their vehicles (streamed by customer) and contacts.
-	byTask := map[string][]retention.Contact{} // task subject → contacts
-	for c, err := range store.Contacts(ctx) {
+	// Customers with their vehicles and their contact attempts, both
+	// streamed by customer.
+	contacts := map[string][]retention.Contact{} // customer → attempts
+	for cc, err := range store.CustomerContacts(ctx, retention.HistoryFilter{}) {
 		if err != nil {
 			return err
 		}
-		if subject, ok := retention.TaskSubject(c.Task); ok {
-			byTask[subject] = append(byTask[subject], c)
-		}
+		contacts[cc.Customer] = cc.Contacts
 	}
 	var inputs []classify.CustomerInput
 	for h, err := range store.Histories(ctx, retention.HistoryFilter{}) {
@@ -77,11 +76,10 @@ func planDay(ctx context.Context, dbPath, asOf string, out io.Writer) error {
 			if err != nil {
 				return err
 			}
-			inputs = append(inputs, classify.CustomerInput{Customer: c, Contacts: byTask[c.ID]})
+			inputs = append(inputs, classify.CustomerInput{Customer: c, Contacts: contacts[c.ID]})
 		}
 		in := &inputs[len(inputs)-1]
 		in.Vehicles = append(in.Vehicles, h)
-		in.Contacts = append(in.Contacts, byTask[h.Vehicle.VIN]...)
 	}
 
 	plan := planner.Plan(inputs, day)
