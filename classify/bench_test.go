@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/shopspring/decimal"
 )
 
 // benchHistories returns n vehicles with 10 visits each, spread over the
@@ -44,4 +45,26 @@ func BenchmarkVehicle(b *testing.B) {
 		c.Vehicle(&hs[i%len(hs)], nil, asOf)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "vehicles/s")
+}
+
+// BenchmarkTiers ranks 100,000 customers of 20 dealers per operation (the
+// TierInputs given), the serial step between classifying and planning.
+func BenchmarkTiers(b *testing.B) {
+	p := retention.DefaultPolicy()
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(2, 2))
+	ts := make([]TierInput, 100_000)
+	for i := range ts {
+		ts[i] = TierInput{ID: fmt.Sprintf("C%07d", i), Dealer: fmt.Sprintf("D%02d", r.IntN(20)), Effective: r.IntN(4) > 0,
+			Kind: retention.Individual, Referrals: r.IntN(3), Purchase: decimal.New(int64(80_000+r.IntN(400_000))*100, -2),
+			Vehicles: 1 + r.IntN(2), Spend: decimal.New(int64(r.IntN(2_000_000)), -2), Visits: r.IntN(8)}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Tiers(ts)
+	}
+	b.ReportMetric(float64(len(ts)*b.N)/b.Elapsed().Seconds(), "customers/s")
 }

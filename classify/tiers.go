@@ -2,6 +2,7 @@ package classify
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 
@@ -124,6 +125,7 @@ func (c *Classifier) AssignTiers(rs []CustomerResult) {
 // the mean rank. The result does not depend on the order of ts.
 func (c *Classifier) Tiers(ts []TierInput) []Tier {
 	r := c.NewTierRanking()
+	r.rows = make([]tierRow, 0, len(ts))
 	for i := range ts {
 		r.Add(&ts[i])
 	}
@@ -267,6 +269,8 @@ func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
 	// exact to nine decimals) times doubled mean ranks.
 	scores := make([]int64, n)
 	var vals []decimal.Decimal // only for an amount that does not fit in units
+	var keyed []keyedPart
+	var counts []int
 	order := make([]int, n)
 	for _, w := range tp.ScoreWeights {
 		wi := w.Weight.Shift(9).Round(0).IntPart()
@@ -286,31 +290,42 @@ func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
 		if part < 0 {
 			continue // Policy.Validate admits no other name
 		}
-		compare := func(a, b int) int { return cmp.Compare(r.rows[idx[a]].parts[part], r.rows[idx[b]].parts[part]) }
 		if big && (part == partPurchase || part == partSpend) {
 			vals = slices.Grow(vals[:0], n)[:n]
 			for j, h := range idx {
 				vals[j] = r.amount(h, part)
 			}
-			compare = func(a, b int) int { return vals[a].Cmp(vals[b]) }
-		}
-		for j := range order {
-			order[j] = j
-		}
-		slices.SortFunc(order, compare)
-		// Mean ranks, doubled to stay whole: a tie over positions i..j
-		// (1-based) gets i+j.
-		for i := 0; i < n; {
-			j := i
-			for j+1 < n && compare(order[j+1], order[i]) == 0 {
-				j++
+			for j := range order {
+				order[j] = j
 			}
-			rank2 := int64(i + 1 + j + 1)
-			for k := i; k <= j; k++ {
-				scores[order[k]] += wi * rank2
-			}
-			i = j + 1
+			slices.SortFunc(order, func(a, b int) int { return vals[a].Cmp(vals[b]) })
+			addRanks(scores, order, wi, func(p, q int) bool { return vals[order[p]].Equal(vals[order[q]]) })
+			continue
 		}
+		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+		for _, h := range idx {
+			v := r.rows[h].parts[part]
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if hi-lo < int64(4*n) { // counts, referrals, most amounts of a small dealer
+			counts = countRanks(counts, r.rows, idx, part, lo, hi)
+			for j, h := range idx {
+				k := r.rows[h].parts[part] - lo
+				scores[j] += wi * int64(counts[k]+1+counts[k+1]) // below + 1 + through
+			}
+			continue
+		}
+		// The values beside their positions, sorted together: no
+		// indirection in the comparisons.
+		keyed = slices.Grow(keyed[:0], n)[:n]
+		for j, h := range idx {
+			keyed[j] = keyedPart{r.rows[h].parts[part], j}
+		}
+		slices.SortFunc(keyed, func(a, b keyedPart) int { return cmp.Compare(a.v, b.v) })
+		for j := range keyed {
+			order[j] = keyed[j].j
+		}
+		addRanks(scores, order, wi, func(a, b int) bool { return keyed[a].v == keyed[b].v })
 	}
 	// By score, best first. Customers of equal score get the same tier
 	// (below), so their order among themselves does not matter; by handle
@@ -339,6 +354,49 @@ func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
 			t = Potential
 		}
 		tiers[idx[j]], prev = t, t
+	}
+}
+
+// keyedPart is a customer's value in one part of the score beside its
+// position j in its dealer's group.
+type keyedPart struct {
+	v int64
+	j int
+}
+
+// countRanks returns, for the part's values in lo..hi of the customers
+// rows[idx...], counts[v-lo] = how many are below v and counts[v-lo+1] =
+// how many are at most v: the positions a tie on v spans, without a sort.
+// It reuses buf.
+func countRanks(buf []int, rows []tierRow, idx []int, part int, lo, hi int64) []int {
+	size := int(hi-lo) + 2
+	buf = slices.Grow(buf[:0], size)[:size]
+	clear(buf)
+	for _, h := range idx {
+		buf[rows[h].parts[part]-lo+1]++
+	}
+	for k := 1; k < size; k++ {
+		buf[k] += buf[k-1]
+	}
+	return buf
+}
+
+// addRanks adds to each customer's score its weight wi times its mean rank
+// in order (sorted ascending), doubled to stay whole: a tie over positions
+// i..j (1-based) gets i+j. tied(i, k) reports whether the customers at
+// sorted positions i and k are tied.
+func addRanks(scores []int64, order []int, wi int64, tied func(i, k int) bool) {
+	n := len(order)
+	for i := 0; i < n; {
+		j := i
+		for j+1 < n && tied(j+1, i) {
+			j++
+		}
+		rank2 := int64(i + 1 + j + 1)
+		for k := i; k <= j; k++ {
+			scores[order[k]] += wi * rank2
+		}
+		i = j + 1
 	}
 }
 

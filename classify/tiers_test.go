@@ -215,3 +215,110 @@ func TestTierRankingAppend(t *testing.T) {
 		t.Errorf("tiers of the appended partitions (-Tiers +TierRanking):\n%s", diff)
 	}
 }
+
+// referenceTiers is POLICY.md §8 written the plain way, quadratic and in
+// decimals: the oracle of TestTiersAgainstReference.
+func referenceTiers(p *retention.Policy, ts []TierInput) []Tier {
+	tp := &p.Tiers
+	part := func(t *TierInput, name string) decimal.Decimal {
+		switch name {
+		case retention.ScorePurchase:
+			return t.Purchase
+		case retention.ScoreVehicles:
+			return decimal.NewFromInt(int64(t.Vehicles))
+		case retention.ScoreSpend:
+			return t.Spend
+		case retention.ScoreVisits:
+			return decimal.NewFromInt(int64(t.Visits))
+		}
+		return decimal.NewFromInt(int64(t.Referrals))
+	}
+	out := make([]Tier, len(ts))
+	for i := range ts {
+		if !ts[i].Effective {
+			out[i] = Basic
+			continue
+		}
+		var group []int // the effective customers of its dealer
+		for j := range ts {
+			if ts[j].Effective && ts[j].Dealer == ts[i].Dealer {
+				group = append(group, j)
+			}
+		}
+		score := func(k int) decimal.Decimal { // Σ weight × mean rank
+			s := decimal.Zero
+			for _, w := range tp.ScoreWeights {
+				v := part(&ts[k], w.Name)
+				below, equal := 0, 0
+				for _, j := range group {
+					switch part(&ts[j], w.Name).Cmp(v) {
+					case -1:
+						below++
+					case 0:
+						equal++
+					}
+				}
+				mean := decimal.NewFromInt(int64(2*below + 1 + equal)).Div(decimal.NewFromInt(2))
+				s = s.Add(w.Weight.Mul(mean))
+			}
+			return s
+		}
+		mine, higher := score(i), 0
+		for _, j := range group {
+			if score(j).GreaterThan(mine) {
+				higher++
+			}
+		}
+		n := decimal.NewFromInt(int64(len(group)))
+		coreN := int(tp.CoreShare.Mul(n).Round(0).IntPart())
+		potN := int(tp.CoreShare.Add(tp.PotentialShare).Mul(n).Round(0).IntPart())
+		switch {
+		case higher < coreN:
+			out[i] = Core
+		case higher < potN:
+			out[i] = Potential
+		default:
+			out[i] = Basic
+		}
+	}
+	for i := range ts {
+		if out[i] == Basic && ((tp.FleetAtLeastPotential && ts[i].Kind == retention.Fleet) || (tp.VIPAtLeastPotential && ts[i].VIP)) {
+			out[i] = Potential
+		}
+	}
+	return out
+}
+
+// TestTiersAgainstReference: Tiers agrees with the plain reading of
+// POLICY.md §8 on random networks with many ties, values of narrow ranges
+// (ranked by counting) and of wide ones (ranked by sorting), and amounts
+// past four decimals (ranked as decimals).
+func TestTiersAgainstReference(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 77))
+		ts := make([]TierInput, 20+rng.IntN(120))
+		wide := seed%2 == 0
+		for i := range ts {
+			purchase := decimal.NewFromInt(int64(rng.IntN(6)) * 50_000)
+			spend := decimal.New(int64(rng.IntN(5)), 0)
+			if wide {
+				purchase = decimal.New(int64(rng.IntN(1_000_000_000)), -2)
+				spend = decimal.New(int64(rng.IntN(3))*int64(rng.IntN(2_000_000)), -2)
+			}
+			if seed%5 == 1 && rng.IntN(10) == 0 {
+				spend = decimal.RequireFromString("0.00005")
+			}
+			ts[i] = TierInput{ID: fmt.Sprintf("C%03d", i), Dealer: fmt.Sprintf("D%d", rng.IntN(3)), Effective: rng.IntN(6) > 0,
+				Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(12) == 0, Referrals: rng.IntN(3),
+				Purchase: purchase, Vehicles: 1 + rng.IntN(2), Spend: spend, Visits: rng.IntN(4)}
+		}
+		if diff := cmp.Diff(referenceTiers(&p, ts), c.Tiers(ts)); diff != "" {
+			t.Fatalf("seed %d (-reference +Tiers):\n%s", seed, diff)
+		}
+	}
+}

@@ -557,8 +557,12 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		wg.Wait()
 	}
 	rs := make([]classify.CustomerResult, len(inputs))
-	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf) })
-	pl.c.AssignTiers(rs)
+	ts := make([]classify.TierInput, len(inputs))
+	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf); ts[i] = rs[i].TierInput() })
+	for i, t := range pl.c.Tiers(ts) { // classify.Classifier.AssignTiers, its inputs computed in parallel
+		rs[i].Tier = t
+	}
+	ts = nil
 	plans := make([]CustomerPlan, len(inputs))
 	each(func(i int) { plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) })
 	plan := Plan{AsOf: asOf}
