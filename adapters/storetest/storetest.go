@@ -732,29 +732,25 @@ func testCancelledRead(t *testing.T, s retention.Store) {
 	mustImport(t, s, bigDataset(100))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var err error
-	for _, e := range s.Histories(ctx, retention.HistoryFilter{}) {
-		if e != nil {
-			err = e
-			break
-		}
-	}
-	if !errors.Is(err, context.Canceled) {
+	if err := firstErr(s.Histories(ctx, retention.HistoryFilter{})); !errors.Is(err, context.Canceled) {
 		t.Errorf("reading with a cancelled context: %v, want context.Canceled", err)
 	}
-	err = nil
-	for _, e := range s.CustomerContacts(ctx, retention.HistoryFilter{}) {
-		if e != nil {
-			err = e
-			break
-		}
-	}
-	if !errors.Is(err, context.Canceled) {
+	if err := firstErr(s.CustomerContacts(ctx, retention.HistoryFilter{})); !errors.Is(err, context.Canceled) {
 		t.Errorf("CustomerContacts with a cancelled context: %v, want context.Canceled", err)
 	}
 	if _, err := s.Dealers(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dealers with a cancelled context: %v", err)
 	}
+}
+
+// firstErr returns the first error a stream yields, or nil.
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func testStreamStopsEarly(t *testing.T, s retention.Store) {
