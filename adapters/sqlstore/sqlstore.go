@@ -147,16 +147,24 @@ func (s *Store) FileContacts(ctx context.Context) (int, error) {
 		if len(todo) == 0 {
 			return nil
 		}
-		st, err := tx.PrepareContext(ctx, `UPDATE contacts SET subject = $1 WHERE seq = $2`)
-		if err != nil {
+		// The subjects go into a temporary table in batches and into the
+		// contacts in one UPDATE: one statement per attempt took 40 µs each.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE dcrc_filed (seq BIGINT PRIMARY KEY, subject TEXT NOT NULL)`); err != nil {
 			return err
 		}
-		defer st.Close()
-		for _, r := range todo {
-			subject, _ := retention.TaskSubject(r.task)
-			if _, err := st.ExecContext(ctx, subject, r.seq); err != nil {
-				return err
-			}
+		if _, err := s.insert(ctx, tx, &rows{table: "dcrc_filed", cols: []string{"seq", "subject"}, n: len(todo),
+			row: func(i int, a []any) ([]any, error) {
+				subject, _ := retention.TaskSubject(todo[i].task) // "" for a key about nothing
+				return append(a, todo[i].seq, subject), nil
+			}}); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET subject = f.subject FROM dcrc_filed f
+			WHERE f.seq = contacts.seq AND contacts.subject IS NULL`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DROP TABLE dcrc_filed`); err != nil {
+			return err
 		}
 		filed = len(todo)
 		s.log.Info("dcrc: filed contact attempts by subject", "contacts", filed)

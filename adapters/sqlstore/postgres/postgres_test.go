@@ -14,6 +14,8 @@ import (
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/postgres"
 	"github.com/dcrc-go/dcrc/adapters/storetest"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // dsn returns the test server's DSN, or skips the test: PostgreSQL tests run
@@ -72,4 +74,52 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
+}
+
+// TestFileContacts: contact attempts without a subject (as written before
+// migration 0003) are filed again, each under what its task is about, and
+// stream with their customers as before; a second call files none.
+func TestFileContacts(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, withSchema(t, dsn(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Import(ctx, storetest.Dataset()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendContacts(ctx, []retention.Contact{{Task: "nonsense", At: time.Now(), Channel: retention.Phone,
+		Outcome: retention.NoAnswer}}); err != nil {
+		t.Fatal(err)
+	}
+	collect := func() []retention.CustomerContacts {
+		var out []retention.CustomerContacts
+		for cc, err := range s.CustomerContacts(ctx, retention.HistoryFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, cc)
+		}
+		return out
+	}
+	want := collect()
+	if len(want) == 0 {
+		t.Fatal("no contacts to file")
+	}
+	if _, err := s.DB().ExecContext(ctx, `UPDATE contacts SET subject = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if got := collect(); len(got) != 0 {
+		t.Fatalf("unfiled contacts streamed: %v", got)
+	}
+	if n, err := s.FileContacts(ctx); n != 3 || err != nil {
+		t.Fatalf("FileContacts = %d, %v; want 3", n, err)
+	}
+	if diff := cmp.Diff(want, collect(), cmpopts.EquateComparable(time.Time{})); diff != "" {
+		t.Errorf("after filing (-before +after):\n%s", diff)
+	}
+	if n, err := s.FileContacts(ctx); n != 0 || err != nil {
+		t.Errorf("FileContacts again = %d, %v; want 0", n, err)
+	}
 }
