@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/dcrc-go/dcrc/retention"
-	"github.com/shopspring/decimal"
 )
 
 // benchHistories returns n vehicles with 10 visits each, spread over the
@@ -55,13 +54,7 @@ func BenchmarkTiers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(2, 2))
-	ts := make([]TierInput, 100_000)
-	for i := range ts {
-		ts[i] = TierInput{ID: fmt.Sprintf("C%07d", i), Dealer: fmt.Sprintf("D%02d", r.IntN(20)), Effective: r.IntN(4) > 0,
-			Kind: retention.Individual, Referrals: r.IntN(3), Purchase: decimal.New(int64(80_000+r.IntN(400_000))*100, -2),
-			Vehicles: 1 + r.IntN(2), Spend: decimal.New(int64(r.IntN(2_000_000)), -2), Visits: r.IntN(8)}
-	}
+	ts := randomTierInputs(rand.New(rand.NewPCG(2, 2)), 100_000, 20)
 	b.ReportAllocs()
 	for b.Loop() {
 		c.Tiers(ts)

@@ -531,9 +531,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	r.kpi.firstYearBase = v.DeliveredOn.After(twoYearsAgo) && !v.DeliveredOn.After(yearAgo)
 	r.kpi.firstYearIn = r.kpi.firstYearIn && r.kpi.firstYearBase
 	if r.Retained && !v.DeliveredOn.After(yearAgo) {
-		wy := c.StatusWindows(yearAgo)
-		fy := wy.Facts(h)
-		then, _ := c.status(&fy, yearAgo)
+		then, _ := c.Status(h, yearAgo) // not scrapped: it is retained
 		r.kpi.winBackBase = then == retention.StatusLost || then == retention.StatusDormant
 	}
 	r.kpi.wonBack = r.kpi.wonBack && r.kpi.winBackBase

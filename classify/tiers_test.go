@@ -173,12 +173,8 @@ func TestTierRankingAppend(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(8, 9))
-	ts := make([]TierInput, 600)
+	ts := randomTierInputs(rng, 600, 4)
 	for i := range ts {
-		ts[i] = TierInput{ID: fmt.Sprintf("C%03d", i), Dealer: fmt.Sprintf("D%d", rng.IntN(4)), Effective: rng.IntN(5) > 0,
-			Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
-			Purchase: decimal.NewFromInt(int64(rng.IntN(20)) * 10000), Vehicles: 1 + rng.IntN(2),
-			Spend: decimal.New(int64(rng.IntN(50)), -2), Visits: rng.IntN(6)}
 		if rng.IntN(50) == 0 {
 			ts[i].Spend = decimal.RequireFromString("0.00001")
 		}
@@ -321,4 +317,18 @@ func TestTiersAgainstReference(t *testing.T) {
 			t.Fatalf("seed %d (-reference +Tiers):\n%s", seed, diff)
 		}
 	}
+}
+
+// randomTierInputs returns n customers of dealers D00…: every kind, one in
+// ten a VIP, one in five not effective, purchases of 80,000.00–479,999.00,
+// spends of 0–19,999.99 and a few visits, vehicles and referrals.
+func randomTierInputs(rng *rand.Rand, n, dealers int) []TierInput {
+	ts := make([]TierInput, n)
+	for i := range ts {
+		ts[i] = TierInput{ID: fmt.Sprintf("C%07d", i), Dealer: fmt.Sprintf("D%02d", rng.IntN(dealers)), Effective: rng.IntN(5) > 0,
+			Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
+			Purchase: decimal.New(int64(80_000+rng.IntN(400_000))*100, -2), Vehicles: 1 + rng.IntN(2),
+			Spend: decimal.New(int64(rng.IntN(2_000_000)), -2), Visits: rng.IntN(8)}
+	}
+	return ts
 }

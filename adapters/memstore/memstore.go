@@ -317,10 +317,11 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 		}
 		byCustomer := map[string][]retention.Contact{}
 		for _, c := range s.contacts { // in append order
-			customer, ok := retention.TaskSubject(c.Task)
-			if v, isVehicle := s.vehicles[customer]; isVehicle {
+			subject, ok := retention.TaskSubject(c.Task)
+			customer := subject
+			if v, isVehicle := s.vehicles[subject]; isVehicle {
 				customer = v.Customer
-			} else if !owners[customer] {
+			} else if !owners[subject] {
 				ok = false
 			}
 			if ok && f.Selects(customer) {

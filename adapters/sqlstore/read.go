@@ -128,29 +128,50 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 	}
 	q += partitionWhere(f, &args) + historyOrder
 	return func(yield func(retention.VehicleHistory, error) bool) {
-		var cur retention.VehicleHistory
+		hs := newHistoryScan() // per iteration: two ranges of the stream share nothing
+		histories := runs(stream(ctx, s, op, q, args, hs.scan), func(r *historyRow) string { return r.v.VIN },
+			func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
+				if first {
+					*cur = retention.VehicleHistory{Vehicle: r.v}
+					if err := hs.vehicle(&cur.Vehicle); err != nil {
+						return s.wrap(ctx, op, err)
+					}
+				}
+				if r.hasVisit {
+					cur.Visits = append(cur.Visits, r.visit)
+				}
+				return nil
+			})
+		histories(yield)
+	}
+}
+
+// runs groups a stream of rows into runs of consecutive rows with the same
+// key, folding each run into a G with add (first is true for its first
+// row), and yields each G as soon as its run ends: only one run is in
+// memory at a time. An error from the rows or from add ends the stream.
+func runs[R, G any](rows iter.Seq2[R, error], key func(*R) string, add func(g *G, r *R, first bool) error) iter.Seq2[G, error] {
+	return func(yield func(G, error) bool) {
+		var cur G
+		var curKey string
 		have := false
-		hs := newHistoryScan()
-		for row, err := range stream(ctx, s, op, q, args, hs.scan) {
-			if err != nil {
-				yield(retention.VehicleHistory{}, err)
-				return
-			}
-			if have && row.v.VIN != cur.Vehicle.VIN {
+		for r, err := range rows {
+			if err == nil && have && key(&r) != curKey {
 				if !yield(cur, nil) {
 					return
 				}
 				have = false
 			}
-			if !have {
-				cur, have = retention.VehicleHistory{Vehicle: row.v}, true
-				if err := hs.vehicle(&cur.Vehicle); err != nil {
-					yield(retention.VehicleHistory{}, s.wrap(ctx, op, err))
-					return
-				}
+			if err == nil {
+				err = add(&cur, &r, !have)
 			}
-			if row.hasVisit {
-				cur.Visits = append(cur.Visits, row.visit)
+			if err != nil {
+				var zero G
+				yield(zero, err)
+				return
+			}
+			if !have {
+				curKey, have = key(&r), true
 			}
 		}
 		if have {
@@ -316,29 +337,18 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 		customer string
 		contact  retention.Contact
 	}
-	return func(yield func(retention.CustomerContacts, error) bool) {
-		var cur retention.CustomerContacts
-		for r, err := range stream(ctx, s, "sqlstore.CustomerContacts", q, args, func(rs *sql.Rows) (row, error) {
-			var r row
-			return r, scanContact(rs, &r.contact, &r.customer)
-		}) {
-			if err != nil {
-				yield(retention.CustomerContacts{}, err)
-				return
-			}
-			if r.customer != cur.Customer && len(cur.Contacts) > 0 {
-				if !yield(cur, nil) {
-					return
-				}
-				cur.Contacts = nil
-			}
-			cur.Customer = r.customer
-			cur.Contacts = append(cur.Contacts, r.contact)
-		}
-		if len(cur.Contacts) > 0 {
-			yield(cur, nil)
-		}
+	scan := func(rs *sql.Rows) (row, error) {
+		var r row
+		return r, scanContact(rs, &r.contact, &r.customer)
 	}
+	return runs(stream(ctx, s, "sqlstore.CustomerContacts", q, args, scan), func(r *row) string { return r.customer },
+		func(cur *retention.CustomerContacts, r *row, first bool) error {
+			if first {
+				*cur = retention.CustomerContacts{Customer: r.customer}
+			}
+			cur.Contacts = append(cur.Contacts, r.contact)
+			return nil
+		})
 }
 
 // Complaints streams every complaint, by id.

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/dcrc-go/dcrc/classify"
@@ -47,8 +48,9 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 			for {
 				c, err, ok := nextCustomer()
 				if !ok {
-					err = &retention.Error{Kind: retention.ErrInternal,
-						Msg: "vehicle " + h.Vehicle.VIN + " of an unknown customer " + h.Vehicle.Customer}
+					err = &retention.Error{Kind: retention.ErrInternal, Op: "app.StreamCustomers",
+						Record: retention.RecordName("vehicles", h.Vehicle.VIN, 0), Field: "customer",
+						Msg: "unknown customer " + strconv.Quote(h.Vehicle.Customer)}
 				}
 				if err != nil {
 					yield(classify.CustomerInput{}, err)
