@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
@@ -100,48 +102,58 @@ func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, err
 		func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })
 }
 
-const historyQuery = `SELECT v.vin, v.customer, v.model, v.dealer, v.delivered_on, v.delivery_odometer_km,
-	v.sales_consultant, v.price, v.purchase, v.scrapped, v.insurance_expires_on, v.inspection_due_on,
-	i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.technician, i.complaint_codes, i.amount
-FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin`
+// historyQuery reads the vehicles and their visits as two kinds of rows in
+// one stream, by customer, VIN, kind (the vehicle's row first), visit date
+// and id: a vehicle's columns come once, not with each of its visits. The
+// two arms share the columns of one type; %[1]s and %[2]s are the WHERE
+// clauses of the vehicles and of their visits. CROSS JOIN makes SQLite read
+// the visits of each vehicle from visits_by_vehicle in the order asked for.
+const historyQuery = `SELECT 0, v.customer, v.vin, v.model, v.dealer, v.delivered_on, v.insurance_expires_on,
+	v.delivery_odometer_km, v.sales_consultant, v.purchase, v.price, v.inspection_due_on, v.scrapped, NULL, NULL
+FROM vehicles v%[1]s
+UNION ALL
+SELECT 1, v.customer, i.vin, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount,
+	NULL, NULL, i.technician, i.complaint_codes
+FROM vehicles v CROSS JOIN visits i WHERE i.vin = v.vin%[2]s
+ORDER BY 2, 3, 1, 6, 4`
 
-const historyOrder = ` ORDER BY v.customer, v.vin, i.opened_on, i.id`
-
-// partitionWhere returns the WHERE clause that selects f's partition of
-// the vehicles (v), appending its parameters to args, or "" for all.
-func partitionWhere(f retention.HistoryFilter, args *[]any) string {
+// partitionCond returns the condition, prefixed by " "+prefix, that
+// selects f's partition of the vehicles (the table named vehicles in the
+// query), appending its parameters to args, or "" for all.
+func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]any) string {
 	if f.Partitions <= 1 {
 		return ""
 	}
 	*args = append(*args, f.Partitions, f.Partition)
-	return fmt.Sprintf(` WHERE v.part %% $%d = $%d`, len(*args)-1, len(*args))
+	return fmt.Sprintf(` %s %s.part %% $%d = $%d`, prefix, vehicles, len(*args)-1, len(*args))
 }
 
 // Histories streams the vehicles with their visits, by customer then VIN,
 // in one query; only one vehicle's rows are in memory at a time.
 func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
 	const op = "sqlstore.Histories"
-	q, args := historyQuery, []any(nil)
+	var args []any
+	vehicles, visits := partitionCond("WHERE", "v", f, &args), partitionCond("AND", "v", f, &args)
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))
-		q += ` AND i.opened_on > $1`
+		visits += fmt.Sprintf(` AND i.opened_on > $%d`, len(args))
 	}
-	q += partitionWhere(f, &args) + historyOrder
+	q := fmt.Sprintf(historyQuery, vehicles, visits)
 	return func(yield func(retention.VehicleHistory, error) bool) {
-		hs := newHistoryScan() // per iteration: two ranges of the stream share nothing
-		histories := runs(stream(ctx, s, op, q, args, hs.scan), func(r *historyRow) string { return r.v.VIN },
+		hs := newHistoryScan()    // per iteration: two ranges of the stream share nothing
+		var buf []retention.Visit // the current vehicle's, until it is yielded
+		histories := runs(stream(ctx, s, op, q, args, hs.scan), func(r *historyRow) string { return r.vin },
 			func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
-				if first {
-					*cur = retention.VehicleHistory{Vehicle: r.v}
-					if err := hs.vehicle(&cur.Vehicle); err != nil {
-						return s.wrap(ctx, op, err)
-					}
-				}
-				if r.hasVisit {
+				switch {
+				case r.vehicle != nil:
+					*cur = retention.VehicleHistory{Vehicle: *r.vehicle, Visits: buf[:0]}
+				case first: // cannot happen: the vehicle's row sorts first
+					return s.wrap(ctx, op, unreadable("visits", r.visit.ID, "vin", errors.New("a visit without its vehicle")))
+				default:
 					cur.Visits = append(cur.Visits, r.visit)
 				}
 				return nil
-			})
+			}, func(cur *retention.VehicleHistory) { buf, cur.Visits = cur.Visits, exact(cur.Visits) })
 		histories(yield)
 	}
 }
@@ -150,14 +162,22 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 // key, folding each run into a G with add (first is true for its first
 // row), and yields each G as soon as its run ends: only one run is in
 // memory at a time. An error from the rows or from add ends the stream.
-func runs[R, G any](rows iter.Seq2[R, error], key func(*R) string, add func(g *G, r *R, first bool) error) iter.Seq2[G, error] {
+// Before each G is yielded, done (when not nil) may finish it.
+func runs[R, G any](rows iter.Seq2[R, error], key func(*R) string, add func(g *G, r *R, first bool) error,
+	done func(g *G)) iter.Seq2[G, error] {
 	return func(yield func(G, error) bool) {
 		var cur G
 		var curKey string
 		have := false
+		emit := func() bool {
+			if done != nil {
+				done(&cur)
+			}
+			return yield(cur, nil)
+		}
 		for r, err := range rows {
 			if err == nil && have && key(&r) != curKey {
-				if !yield(cur, nil) {
+				if !emit() {
 					return
 				}
 				have = false
@@ -175,9 +195,19 @@ func runs[R, G any](rows iter.Seq2[R, error], key func(*R) string, add func(g *G
 			}
 		}
 		if have {
-			yield(cur, nil)
+			emit()
 		}
 	}
+}
+
+// exact returns a copy of s that holds no more than its elements (nil for
+// none), so that s's array can take the next run: appending each run to a
+// fresh slice would grow it several times over.
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // StatusFacts streams the status facts under w of the vehicles selected by
@@ -191,7 +221,7 @@ func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w re
 		args = append(args, w.Dealer)
 		counted += ` AND i.dealer = $4`
 	}
-	where := partitionWhere(f, &args)
+	where := partitionCond("WHERE", "v", f, &args)
 	q := `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, MAX(i.opened_on),
 	COUNT(CASE WHEN i.opened_on > $2 THEN 1 END), COUNT(CASE WHEN i.opened_on > $3 THEN 1 END)
 FROM vehicles v LEFT JOIN visits i ON ` + counted + where + `
@@ -212,54 +242,67 @@ FROM vehicles v` + where + ` ORDER BY v.vin`
 	})
 }
 
-// historyRow is one row of the history query: a vehicle and one of its
-// visits, if any.
+// historyRow is one row of the history query: a vehicle, or one of its
+// visits.
 type historyRow struct {
-	v        retention.Vehicle
-	visit    retention.Visit
-	hasVisit bool
+	vin     string
+	vehicle *retention.Vehicle // nil on a visit's row
+	visit   retention.Visit
 }
 
 // historyScan holds the scan targets of the history query, allocated once
-// per stream rather than once per row: the query returns a row per visit,
-// and most of a row's conversions would otherwise allocate.
+// per stream rather than once per row: most of a row's conversions would
+// otherwise allocate. The columns that the two kinds of row share are
+// named by their vehicle and visit meanings.
 type historyScan struct {
-	v                                 retention.Vehicle
-	delivered, insurance, inspection  dateCol
-	price                             string // parsed once per vehicle (vehicle)
-	opened, closed                    dateCol
-	visitID, visitDealer, kind, codes sql.NullString
-	advisor, technician               sql.NullString
-	odometer                          sql.NullInt64
-	amount                            decimal.NullDecimal
-	dest                              []any
+	kind                             int64 // 0 for a vehicle's row, 1 for a visit's
+	customer, vin, modelID, dealer   string
+	deliveredOpened, insuranceClosed dateCol
+	odometer                         int64
+	consultantKind, purchaseAdvisor  string
+	priceAmount                      string
+	inspection                       dateCol
+	scrapped                         sql.NullBool
+	technician, codes                sql.NullString
+	dest                             []any
 }
 
 func newHistoryScan() *historyScan {
 	h := &historyScan{}
-	v := &h.v
-	h.dest = []any{&v.VIN, &v.Customer, &v.Model, &v.Dealer, &h.delivered, &v.DeliveryOdometerKm, &v.SalesConsultant,
-		&h.price, enumCol{&v.Purchase}, &v.Scrapped, &h.insurance, &h.inspection,
-		&h.visitID, &h.visitDealer, &h.opened, &h.closed, &h.odometer, &h.kind, &h.advisor, &h.technician, &h.codes, &h.amount}
+	h.dest = []any{&h.kind, &h.customer, &h.vin, &h.modelID, &h.dealer, &h.deliveredOpened, &h.insuranceClosed,
+		&h.odometer, &h.consultantKind, &h.purchaseAdvisor, &h.priceAmount, &h.inspection, &h.scrapped,
+		&h.technician, &h.codes}
 	return h
 }
 
-// scan reads a row. The vehicle's price and optional dates are left to
-// vehicle, which is called once per vehicle, not once per visit.
+// scan reads a row.
 func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 	if err := rs.Scan(h.dest...); err != nil {
 		return historyRow{}, err
 	}
-	r := historyRow{v: h.v}
-	v, vi := &r.v, &r.visit
-	v.DeliveredOn = h.delivered.D
-	if !h.visitID.Valid {
+	r := historyRow{vin: h.vin}
+	if h.kind == 0 {
+		v := &retention.Vehicle{VIN: h.vin, Customer: h.customer, Model: h.modelID, Dealer: h.dealer,
+			DeliveredOn: h.deliveredOpened.D, DeliveryOdometerKm: int(h.odometer), SalesConsultant: h.consultantKind,
+			Scrapped: h.scrapped.Bool, InsuranceExpiresOn: h.insuranceClosed.ptr(), InspectionDueOn: h.inspection.ptr()}
+		var err error
+		if v.Price, err = decimal.NewFromString(h.priceAmount); err != nil {
+			return r, unreadable("vehicles", v.VIN, "price", err)
+		}
+		if err := v.Purchase.UnmarshalText([]byte(h.purchaseAdvisor)); err != nil {
+			return r, unreadable("vehicles", v.VIN, "purchase", err)
+		}
+		r.vehicle = v
 		return r, nil
 	}
-	r.hasVisit = true
-	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = h.visitID.String, v.VIN, h.visitDealer.String, h.opened.D, h.closed.D
-	vi.OdometerKm, vi.Advisor, vi.Technician, vi.Amount = int(h.odometer.Int64), h.advisor.String, h.technician.String, h.amount.Decimal
-	if err := vi.Kind.UnmarshalText([]byte(h.kind.String)); err != nil {
+	vi := &r.visit
+	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = h.modelID, h.vin, h.dealer, h.deliveredOpened.D, h.insuranceClosed.D
+	vi.OdometerKm, vi.Advisor, vi.Technician = int(h.odometer), h.purchaseAdvisor, h.technician.String
+	var err error
+	if vi.Amount, err = decimal.NewFromString(h.priceAmount); err != nil {
+		return r, unreadable("visits", vi.ID, "amount", err)
+	}
+	if err := vi.Kind.UnmarshalText([]byte(h.consultantKind)); err != nil {
 		return r, unreadable("visits", vi.ID, "kind", err)
 	}
 	switch h.codes.String { // the common cases, without the JSON decoder
@@ -272,17 +315,6 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 		}
 	}
 	return r, nil
-}
-
-// vehicle completes the vehicle of the row just scanned: its price and
-// optional dates.
-func (h *historyScan) vehicle(v *retention.Vehicle) error {
-	v.InsuranceExpiresOn, v.InspectionDueOn = h.insurance.ptr(), h.inspection.ptr()
-	var err error
-	if v.Price, err = decimal.NewFromString(h.price); err != nil {
-		return unreadable("vehicles", v.VIN, "price", err)
-	}
-	return nil
 }
 
 // unreadable is the error of a stored value that does not convert back
@@ -318,37 +350,49 @@ func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
 
 // customerContactsQuery files each contact attempt under the customer
 // owning the vehicle its task is about, or else the customer it is about
-// (retention.Logs.CustomerContacts); partitionWhere selects on v.
-const customerContactsQuery = `SELECT v.customer, c.task, c.at, c.channel, c.outcome, c.loss_reason, c.preferred_channel,
-	c.preferred_time
-FROM (SELECT vin AS subject, customer, part FROM vehicles
-	UNION ALL
-	SELECT DISTINCT customer AS subject, customer, part FROM vehicles o
-	WHERE NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = o.customer)) v
-JOIN contacts c ON c.subject = v.subject`
+// (retention.Logs.CustomerContacts), by customer, time and append order.
+// Each arm reads its customers in order and their attempts from
+// contacts_by_subject, so that only one customer's attempts are sorted at a
+// time: sorting the whole log would keep the first row back until all of it
+// is read. %[1]s and %[2]s select the partition of the vehicles (v) and of
+// the customers with a vehicle (o).
+const customerContactsQuery = `SELECT v.customer, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason,
+	c.preferred_channel, c.preferred_time
+FROM vehicles v CROSS JOIN contacts c WHERE c.subject = v.vin%[1]s
+UNION ALL
+SELECT u.id, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason, c.preferred_channel, c.preferred_time
+FROM customers u CROSS JOIN contacts c WHERE c.subject = u.id
+	AND EXISTS (SELECT 1 FROM vehicles o WHERE o.customer = u.id%[2]s)
+	AND NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = u.id)
+ORDER BY 1, 4, 2`
 
 // CustomerContacts streams the contact attempts of the customers that f
 // selects, by customer id (retention.Logs), in one query; only one
 // customer's attempts are in memory at a time.
 func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.CustomerContacts, error] {
 	var args []any
-	q := customerContactsQuery + partitionWhere(f, &args) + ` ORDER BY v.customer, c.at, c.seq`
+	q := fmt.Sprintf(customerContactsQuery, partitionCond("AND", "v", f, &args), partitionCond("AND", "o", f, &args))
 	type row struct {
 		customer string
 		contact  retention.Contact
 	}
-	scan := func(rs *sql.Rows) (row, error) {
-		var r row
-		return r, scanContact(rs, &r.contact, &r.customer)
+	return func(yield func(retention.CustomerContacts, error) bool) {
+		var seq int64
+		scan := func(rs *sql.Rows) (row, error) {
+			var r row
+			return r, scanContact(rs, &r.contact, &r.customer, &seq)
+		}
+		var buf []retention.Contact // the current customer's, until it is yielded
+		contacts := runs(stream(ctx, s, "sqlstore.CustomerContacts", q, args, scan), func(r *row) string { return r.customer },
+			func(cur *retention.CustomerContacts, r *row, first bool) error {
+				if first {
+					*cur = retention.CustomerContacts{Customer: r.customer, Contacts: buf[:0]}
+				}
+				cur.Contacts = append(cur.Contacts, r.contact)
+				return nil
+			}, func(cur *retention.CustomerContacts) { buf, cur.Contacts = cur.Contacts, exact(cur.Contacts) })
+		contacts(yield)
 	}
-	return runs(stream(ctx, s, "sqlstore.CustomerContacts", q, args, scan), func(r *row) string { return r.customer },
-		func(cur *retention.CustomerContacts, r *row, first bool) error {
-			if first {
-				*cur = retention.CustomerContacts{Customer: r.customer}
-			}
-			cur.Contacts = append(cur.Contacts, r.contact)
-			return nil
-		})
 }
 
 // Complaints streams every complaint, by id.
