@@ -15,20 +15,23 @@ import (
 )
 
 // StreamCustomers yields the customers of a store that f selects, with
-// their vehicles, visits and contacts, by customer id, holding one customer
-// at a time. It merges three streams ordered by customer id: the
-// customers, their histories and their contacts (Logs.CustomerContacts).
+// their vehicles, visits and contacts, by customer id. It merges three
+// streams ordered by customer id: the customers, their histories and their
+// contacts (Logs.CustomerContacts). Each stream is read on a goroutine of
+// its own, a few hundred values ahead (readAhead), so that the store's
+// decoding runs beside the caller's work; besides those, it holds one
+// customer at a time.
 func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter) iter.Seq2[classify.CustomerInput, error] {
 	return func(yield func(classify.CustomerInput, error) bool) {
-		nextCustomer, stopC := iter.Pull2(s.Customers(ctx))
+		nextCustomer, stopC := iter.Pull2(readAhead(s.Customers(ctx)))
 		defer stopC()
-		nextContacts, stopK := iter.Pull2(s.CustomerContacts(ctx, f))
+		nextContacts, stopK := iter.Pull2(readAhead(s.CustomerContacts(ctx, f)))
 		defer stopK()
 		var contacts retention.CustomerContacts // the next customer's with attempts
 		moreContacts := true
 		var cur classify.CustomerInput
 		have := false
-		for h, err := range s.Histories(ctx, f) {
+		for h, err := range readAhead(s.Histories(ctx, f)) {
 			if err != nil {
 				yield(classify.CustomerInput{}, err)
 				return
@@ -81,6 +84,75 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 	}
 }
 
+// readAhead yields what seq yields, in order, reading it on a goroutine of
+// its own a few batches ahead of the consumer: a store's decoding then
+// overlaps the work done with what it has yielded, on another core. It
+// stops after the first error. When the consumer stops early, seq is
+// stopped as by a break, and its goroutine has ended (and seq has closed
+// its rows) before readAhead returns. A panic in seq is raised again in the
+// consumer's goroutine.
+func readAhead[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	const batch, ahead = 64, 4 // about 2,000 values of memory at most
+	type chunk struct {
+		vs    []T
+		err   error
+		panic any
+	}
+	return func(yield func(T, error) bool) {
+		ch, stop := make(chan chunk, ahead), make(chan struct{})
+		go func() {
+			defer close(ch)
+			send := func(c chunk) bool {
+				select {
+				case ch <- c:
+					return true
+				case <-stop:
+					return false
+				}
+			}
+			defer func() {
+				if p := recover(); p != nil {
+					send(chunk{panic: p})
+				}
+			}()
+			vs := make([]T, 0, batch)
+			for v, err := range seq {
+				if err != nil {
+					send(chunk{vs: vs, err: err})
+					return
+				}
+				if vs = append(vs, v); len(vs) == batch {
+					if !send(chunk{vs: vs}) {
+						return
+					}
+					vs = make([]T, 0, batch)
+				}
+			}
+			send(chunk{vs: vs})
+		}()
+		defer func() {
+			close(stop)
+			for range ch { // until the goroutine has ended
+			}
+		}()
+		for c := range ch {
+			if c.panic != nil {
+				panic(c.panic)
+			}
+			for _, v := range c.vs {
+				if !yield(v, nil) {
+					return
+				}
+			}
+			if c.err != nil {
+				var zero T
+				yield(zero, c.err)
+				return
+			}
+		}
+	}
+}
+
 // partitioned runs fn for each of n partitions of the customers
 // (retention.HistoryFilter), each on its own goroutine, and returns the
 // first error; the others are then cancelled. With n ≤ 1 it runs fn once,
@@ -111,7 +183,8 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 // byte, without its Customers, and the number of customers planned.
 //
 // It holds one customer at a time per partition with its contacts
-// (retention.Logs.CustomerContacts), the day's tasks, and what the tiers
+// (retention.Logs.CustomerContacts) and what StreamCustomers reads ahead,
+// the day's tasks, and what the tiers
 // are ranked from: 48 bytes per customer without pointers
 // (classify.TierRanking). Tiers rank all the customers of a dealer, but a
 // tier sets nothing but the priority of its customer's tasks, so each
