@@ -2,9 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
+	"github.com/dcrc-go/dcrc/examples/demo"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestBench runs the benchmark program on a small network, with PostgreSQL
@@ -18,6 +25,7 @@ func TestBench(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{"1. memory: evaluation / scan floor", "2 workers", "2. SQLite: streamed evaluation / bare SELECT",
+		"SQLite: streamed / bare read of the store's own query",
 		"3. SQLite: statuses by dcrc / hand-written SQL", "streamed evaluation peak heap"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
@@ -28,5 +36,38 @@ func TestBench(t *testing.T) {
 	}
 	if strings.Contains(got, "disagrees") || strings.Count(got, " 0 disagreements") < 1 {
 		t.Errorf("dcrc and SQL disagree:\n%s", got)
+	}
+}
+
+// TestFloorsReadEveryRecord: both floors of ratio 2 read every vehicle and
+// every repair order of the network: the join a row per visit (and one for
+// a vehicle without any), the store's own query a row per record.
+func TestFloorsReadEveryRecord(t *testing.T) {
+	ctx := context.Background()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 300, AsOf: asOf})
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "f.sqlite"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	visited := map[string]bool{}
+	for _, v := range ds.Visits {
+		visited[v.VIN] = true
+	}
+	count := func(q string) int {
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+q+`) AS q`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	type rows struct{ Bare, Own int }
+	want := rows{Bare: len(ds.Visits) + len(ds.Vehicles) - len(visited), Own: len(ds.Visits) + len(ds.Vehicles)}
+	if diff := cmp.Diff(want, rows{Bare: count(bareQuery), Own: count(ownQuery)}); diff != "" {
+		t.Errorf("rows read (-want +got):\n%s", diff)
 	}
 }
