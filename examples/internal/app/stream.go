@@ -92,7 +92,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 // its rows) before readAhead returns. A panic in seq is raised again in the
 // consumer's goroutine.
 func readAhead[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
-	const batch, ahead = 64, 4 // about 2,000 values of memory at most
+	const batch, ahead = 64, 4 // at most (ahead+2)×batch = 384 values held
 	type chunk struct {
 		vs    []T
 		err   error
