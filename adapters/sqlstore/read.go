@@ -128,17 +128,25 @@ func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]a
 	return fmt.Sprintf(` %s %s.part %% $%d = $%d`, prefix, vehicles, len(*args)-1, len(*args))
 }
 
-// Histories streams the vehicles with their visits, by customer then VIN,
-// in one query; only one vehicle's rows are in memory at a time.
-func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
-	const op = "sqlstore.Histories"
-	var args []any
+// HistoryQuery returns the SQL and the arguments that Histories runs for
+// f, for tools that EXPLAIN it or measure reading it bare (examples/bench
+// does). The query's text and columns are not part of the compatibility
+// promise.
+func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
 	vehicles, visits := partitionCond("WHERE", "v", f, &args), partitionCond("AND", "v", f, &args)
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))
 		visits += fmt.Sprintf(` AND i.opened_on > $%d`, len(args))
 	}
-	q := fmt.Sprintf(historyQuery, vehicles, visits)
+	return fmt.Sprintf(historyQuery, vehicles, visits), args
+}
+
+// Histories streams the vehicles with their visits, by customer then VIN,
+// in one query (HistoryQuery); only one vehicle's rows are in memory at a
+// time.
+func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
+	const op = "sqlstore.Histories"
+	q, args := s.HistoryQuery(f)
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		hs := newHistoryScan()    // per iteration: two ranges of the stream share nothing
 		var buf []retention.Visit // the current vehicle's, until it is yielded

@@ -287,9 +287,9 @@ func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 // storeRows measures the streamed evaluation and the statuses on one store.
 func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Store, e *app.Engine, c config) ([]row, error) {
 	db := s.DB()
-	bare := func(query, what string) func() (string, error) {
+	bare := func(what, query string, args ...any) func() (string, error) {
 		return func() (string, error) {
-			rs, err := db.QueryContext(ctx, query)
+			rs, err := db.QueryContext(ctx, query, args...)
 			if err != nil {
 				return "", err
 			}
@@ -356,8 +356,9 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 		}
 		return "statuses by hand-written SQL", rs.Err()
 	}
-	ss, err := interleave(c.repeats, bare(bareQuery, "bare SELECT of the rows"), streamed(1), bySQL, byFacts, byHistories,
-		streamed(2), bare(ownQuery, "bare SELECT of the store's own history query"))
+	ownQuery, ownArgs := s.HistoryQuery(retention.HistoryFilter{})
+	ss, err := interleave(c.repeats, bare("bare SELECT of the rows", bareQuery), streamed(1), bySQL, byFacts, byHistories,
+		streamed(2), bare("bare SELECT of the store's own history query", ownQuery, ownArgs...))
 	if err != nil {
 		return nil, err
 	}
@@ -402,19 +403,6 @@ const bareQuery = `SELECT v.vin, v.customer, v.model, v.dealer, v.delivered_on, 
 	v.sales_consultant, v.price, v.purchase, v.scrapped, v.insurance_expires_on, v.inspection_due_on,
 	i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.technician, i.complaint_codes, i.amount
 FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin ORDER BY v.customer, v.vin, i.opened_on, i.id`
-
-// ownQuery is the store's own history query (sqlstore.Store.Histories,
-// for the whole network): the same records as bareQuery, each vehicle's
-// columns once rather than once per visit. Read bare, it is the floor of
-// the store's reading as it is done.
-const ownQuery = `SELECT 0, v.customer, v.vin, v.model, v.dealer, v.delivered_on, v.insurance_expires_on,
-	v.delivery_odometer_km, v.sales_consultant, v.purchase, v.price, v.inspection_due_on, v.scrapped, NULL, NULL
-FROM vehicles v
-UNION ALL
-SELECT 1, v.customer, i.vin, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount,
-	NULL, NULL, i.technician, i.complaint_codes
-FROM vehicles v CROSS JOIN visits i WHERE i.vin = v.vin
-ORDER BY 2, 3, 1, 6, 4`
 
 // statusQuery is how a DMS computes POLICY.md §7 statuses in SQL today: one
 // GROUP BY over the visits. The window boundaries come in as parameters,

@@ -56,6 +56,8 @@ func TestUnreadableValuesAreNamed(t *testing.T) {
 		{`UPDATE visits SET kind = 'oil-bath' WHERE id = 'RO1'`, "visits/RO1: kind"},
 		{`UPDATE visits SET complaint_codes = '{' WHERE id = 'RO1'`, "visits/RO1: complaintCodes"},
 		{`UPDATE vehicles SET price = 'cheap' WHERE vin = 'LFV1'`, "vehicles/LFV1: price"},
+		{`UPDATE vehicles SET purchase = 'stolen' WHERE vin = 'LFV1'`, "vehicles/LFV1: purchase"},
+		{`UPDATE visits SET amount = 'lots' WHERE id = 'RO1'`, "visits/RO1: amount"},
 	} {
 		s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "u.sqlite"), nil)
 		if err != nil {

@@ -184,12 +184,11 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 //
 // It holds one customer at a time per partition with its contacts
 // (retention.Logs.CustomerContacts) and what StreamCustomers reads ahead,
-// the day's tasks, and what the tiers
-// are ranked from: 48 bytes per customer without pointers
-// (classify.TierRanking). Tiers rank all the customers of a dealer, but a
-// tier sets nothing but the priority of its customer's tasks, so each
-// customer is planned as it streams and its tasks get their priority at the
-// end (schedule.Planner.Finish).
+// the day's tasks, and what the tiers are ranked from: 48 bytes per
+// customer without pointers (classify.TierRanking). Tiers rank all the
+// customers of a dealer, but a tier sets nothing but the priority of its
+// customer's tasks, so each customer is planned as it streams and its
+// tasks get their priority at the end (schedule.Planner.Finish).
 //
 // each, when not nil, receives every customer's classification as it
 // streams, before the tiers are assigned (Tier is 0); calls never overlap,
