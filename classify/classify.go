@@ -188,7 +188,7 @@ type VehicleResult struct {
 	recallOn date.Date
 	// The value of the vehicle to its customer (POLICY.md §8).
 	price     decimal.Decimal
-	spend12   decimal.Decimal
+	spend12   money
 	visits12  int
 	delivered date.Date
 }
@@ -312,11 +312,16 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, 
 	if len(cs) < c.policy.Followups.MaxAttempts {
 		return false, date.Date{}
 	}
-	sorted := slices.Clone(cs)
-	slices.SortStableFunc(sorted, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
-	failed := map[string]int{}
+	byTime := func(a, b retention.Contact) int { return a.At.Compare(b.At) }
+	sorted := cs // stores hand them over in time order: no copy then
+	if !slices.IsSortedFunc(cs, byTime) {
+		sorted = slices.Clone(cs)
+		slices.SortStableFunc(sorted, byTime)
+	}
+	var failed map[string]int // made at the first failed attempt
 	lost, since := false, date.Date{}
-	for _, ct := range sorted {
+	for i := range sorted {
+		ct := &sorted[i]
 		if date.NewAt(ct.At).After(asOf) {
 			break
 		}
@@ -325,6 +330,9 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, 
 			lost = false
 			clear(failed)
 		case ct.Channel == retention.Phone && ct.Outcome.Failed():
+			if failed == nil {
+				failed = map[string]int{}
+			}
 			failed[ct.Task]++
 			if failed[ct.Task] == c.policy.Followups.MaxAttempts && !lost {
 				lost, since = true, date.NewAt(ct.At)
@@ -385,7 +393,7 @@ func lostByRecall(ct *retention.Contact) bool {
 // value returns the service spend and the number of the visits that count
 // under w opened after w.EffectiveFrom: the vehicle's part of its
 // customer's value (POLICY.md §8).
-func value(h *retention.VehicleHistory, w *retention.StatusWindows) (decimal.Decimal, int) {
+func value(h *retention.VehicleHistory, w *retention.StatusWindows) (money, int) {
 	var spend money
 	n := 0
 	for i := range h.Visits {
@@ -394,7 +402,7 @@ func value(h *retention.VehicleHistory, w *retention.StatusWindows) (decimal.Dec
 			n++
 		}
 	}
-	return spend.value(), n
+	return spend, n
 }
 
 // status applies the first-match rules of POLICY.md §7 to a retained

@@ -42,6 +42,20 @@ func toUnits(d decimal.Decimal) (int64, bool) {
 	return v, true
 }
 
+// addMoney adds another sum.
+func (m *money) addMoney(o money) {
+	if !o.isBig && !m.isBig {
+		if s := m.units + o.units; s < 1<<62 && s > -(1<<62) {
+			m.units = s
+			return
+		}
+	}
+	if !m.isBig {
+		m.big, m.isBig = decimal.New(m.units, moneyExp), true
+	}
+	m.big = m.big.Add(o.value())
+}
+
 // value returns the sum.
 func (m *money) value() decimal.Decimal {
 	if m.isBig {

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -19,6 +20,7 @@ func TestMoneySumsExactly(t *testing.T) {
 		{[]string{"99999999999999", "99999999999999"}, "199999999999998"}, // 14 digits each
 		{[]string{"900000000000000", "900000000000000", "900000000000000"}, "2700000000000000"},
 		{[]string{"461168601842738.7903", "461168601842738.7903"}, "922337203685477.5806"}, // past 2^62 units
+		{slices.Repeat([]string{"99999999999999.9999"}, 10), "999999999999999.999"},        // 18 digits each, past 2^63 units summed
 		{[]string{"0", "5e3", "12.5"}, "5012.5"},                                           // positive exponents
 		{[]string{"1e14", "1"}, "100000000000001"},                                         // 1e14 is 1e18 units: the decimal fallback
 	}
@@ -31,6 +33,16 @@ func TestMoneySumsExactly(t *testing.T) {
 		}
 		if got := m.value(); !got.Equal(dec(tt.want)) || !got.Equal(want) {
 			t.Errorf("sum of %v = %s, want %s", tt.terms, got, tt.want)
+		}
+		// The same sum of sums (addMoney), one sum per term.
+		var sums money
+		for _, s := range tt.terms {
+			var term money
+			term.add(dec(s))
+			sums.addMoney(term)
+		}
+		if got := sums.value(); !got.Equal(dec(tt.want)) {
+			t.Errorf("sum of the sums of %v = %s, want %s", tt.terms, got, tt.want)
 		}
 	}
 }

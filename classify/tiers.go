@@ -60,8 +60,22 @@ type TierInput struct {
 
 // TierInput returns what the customer's tier is computed from.
 func (r *CustomerResult) TierInput() TierInput {
+	purchase, spend, visits := r.sums()
 	return TierInput{ID: r.ID, Dealer: r.Dealer, Effective: r.Effective, Kind: r.kind, VIP: r.vip, Referrals: r.referrals,
-		Purchase: r.purchase(), Vehicles: len(r.Vehicles), Spend: r.spend12(), Visits: r.visits12()}
+		Purchase: purchase.value(), Vehicles: len(r.Vehicles), Spend: spend.value(), Visits: visits}
+}
+
+// sums returns the sums over the customer's vehicles that its tier is
+// computed from: purchase prices, service spend and visits of the last 12
+// months.
+func (r *CustomerResult) sums() (purchase, spend money, visits int) {
+	for i := range r.Vehicles {
+		v := &r.Vehicles[i]
+		purchase.add(v.price)
+		spend.addMoney(v.spend12)
+		visits += v.visits12
+	}
+	return purchase, spend, visits
 }
 
 // TierVisitsAfter returns the day after which TierInputOf needs a
@@ -101,11 +115,12 @@ func (c *Classifier) TierInputOf(in *CustomerInput, asOf date.Date) TierInput {
 
 // AssignTiers sets the Tier of every customer (POLICY.md §8); see Tiers.
 func (c *Classifier) AssignTiers(rs []CustomerResult) {
-	ts := make([]TierInput, len(rs))
+	r := c.NewTierRanking()
+	r.rows = make([]tierRow, 0, len(rs))
 	for i := range rs {
-		ts[i] = rs[i].TierInput()
+		r.AddResult(&rs[i])
 	}
-	for i, t := range c.Tiers(ts) {
+	for i, t := range r.Tiers() {
 		rs[i].Tier = t
 	}
 }
@@ -171,6 +186,25 @@ func (c *Classifier) NewTierRanking() *TierRanking {
 
 // Add adds a customer and returns its handle: its index in Tiers.
 func (r *TierRanking) Add(in *TierInput) int {
+	var purchase, spend money
+	purchase.add(in.Purchase)
+	spend.add(in.Spend)
+	return r.add(in, purchase, spend)
+}
+
+// AddResult adds a classified customer and returns its handle, as
+// Add(&cr.TierInput()) does, without building the TierInput's decimals.
+func (r *TierRanking) AddResult(cr *CustomerResult) int {
+	purchase, spend, visits := cr.sums()
+	// Only the fields add reads: the amounts come as sums.
+	in := TierInput{Dealer: cr.Dealer, Effective: cr.Effective, Kind: cr.kind, VIP: cr.vip, Referrals: cr.referrals,
+		Vehicles: len(cr.Vehicles), Visits: visits}
+	return r.add(&in, purchase, spend)
+}
+
+// add adds in with its amounts as sums (in.Purchase and in.Spend are not
+// read).
+func (r *TierRanking) add(in *TierInput, purchase, spend money) int {
 	tp := &r.c.policy.Tiers
 	h := len(r.rows)
 	row := tierRow{effective: in.Effective,
@@ -182,15 +216,13 @@ func (r *TierRanking) Add(in *TierInput) int {
 			r.dealers[in.Dealer] = d
 		}
 		row.dealer = d
-		purchase, ok1 := toUnits(in.Purchase)
-		spend, ok2 := toUnits(in.Spend)
-		row.parts = [nParts]int64{partPurchase: purchase, partVehicles: int64(in.Vehicles), partSpend: spend,
+		row.parts = [nParts]int64{partPurchase: purchase.units, partVehicles: int64(in.Vehicles), partSpend: spend.units,
 			partVisits: int64(in.Visits), partReferrals: int64(in.Referrals)}
-		if !ok1 || !ok2 {
+		if purchase.isBig || spend.isBig {
 			if r.big == nil {
 				r.big = map[int]*TierInput{}
 			}
-			row.big, r.big[h] = true, &TierInput{Purchase: in.Purchase, Spend: in.Spend}
+			row.big, r.big[h] = true, &TierInput{Purchase: purchase.value(), Spend: spend.value()}
 		}
 	}
 	r.rows = append(r.rows, row)
@@ -409,28 +441,4 @@ func (r *TierRanking) amount(h, part int) decimal.Decimal {
 		return in.Spend
 	}
 	return decimal.New(r.rows[h].parts[part], moneyExp)
-}
-
-func (r *CustomerResult) purchase() decimal.Decimal {
-	var sum money
-	for i := range r.Vehicles {
-		sum.add(r.Vehicles[i].price)
-	}
-	return sum.value()
-}
-
-func (r *CustomerResult) spend12() decimal.Decimal {
-	var sum money
-	for i := range r.Vehicles {
-		sum.add(r.Vehicles[i].spend12)
-	}
-	return sum.value()
-}
-
-func (r *CustomerResult) visits12() int {
-	n := 0
-	for i := range r.Vehicles {
-		n += r.Vehicles[i].visits12
-	}
-	return n
 }

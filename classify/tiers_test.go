@@ -7,6 +7,7 @@ import (
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 )
 
@@ -119,23 +120,7 @@ func TestTierInputOf(t *testing.T) {
 		cut := 0 // visits left out, so that the test cannot pass vacuously
 		for i := range 1000 {
 			id := fmt.Sprint("C", i)
-			in := CustomerInput{Customer: retention.Customer{ID: id, Kind: retention.CustomerKind(1 + r.IntN(3)),
-				VIP: r.IntN(5) == 0, Referrals: r.IntN(3)}}
-			for j := range 1 + r.IntN(3) {
-				h := randomHistory(r, asOf)
-				vin := fmt.Sprintf("V%d-%d", i, j)
-				h.Vehicle.VIN, h.Vehicle.Customer, h.Vehicle.Price = vin, id, decimal.New(r.Int64N(30_000_000), -2)
-				for k := range h.Visits {
-					h.Visits[k].VIN, h.Visits[k].Amount = vin, decimal.New(r.Int64N(500_000), -2)
-				}
-				if r.IntN(8) == 0 {
-					on := retention.AddDays(asOf, 30-r.IntN(400)) // some after asOf, which do not count
-					in.Contacts = append(in.Contacts, retention.Contact{Task: retention.TaskKey(retention.LostRecall, vin, on),
-						At: on.UTC(), Channel: retention.Phone, Outcome: retention.Reached,
-						LossReason: []string{"sold", "scrapped", "moved"}[r.IntN(3)]})
-				}
-				in.Vehicles = append(in.Vehicles, h)
-			}
+			in := randomCustomer(r, id, asOf)
 			full := c.Customer(&in, asOf)
 			want := full.TierInput()
 			if diff := cmp.Diff(want, c.TierInputOf(&in, asOf), decimals); diff != "" {
@@ -160,6 +145,89 @@ func TestTierInputOf(t *testing.T) {
 		if cut == 0 {
 			t.Fatal("no visit was left out")
 		}
+	}
+}
+
+// randomCustomer is a customer of one to three vehicles with random
+// histories, prices and amounts, and some lost-recall contacts.
+func randomCustomer(r *rand.Rand, id string, asOf date.Date) CustomerInput {
+	in := CustomerInput{Customer: retention.Customer{ID: id, Kind: retention.CustomerKind(1 + r.IntN(3)),
+		VIP: r.IntN(5) == 0, Referrals: r.IntN(3)}}
+	for j := range 1 + r.IntN(3) {
+		h := randomHistory(r, asOf)
+		vin := fmt.Sprintf("V%s-%d", id, j)
+		h.Vehicle.VIN, h.Vehicle.Customer, h.Vehicle.Price = vin, id, decimal.New(r.Int64N(30_000_000), -2)
+		for k := range h.Visits {
+			h.Visits[k].VIN, h.Visits[k].Amount = vin, decimal.New(r.Int64N(500_000), -2)
+		}
+		if r.IntN(8) == 0 {
+			on := retention.AddDays(asOf, 30-r.IntN(400)) // some after asOf, which do not count
+			in.Contacts = append(in.Contacts, retention.Contact{Task: retention.TaskKey(retention.LostRecall, vin, on),
+				At: on.UTC(), Channel: retention.Phone, Outcome: retention.Reached,
+				LossReason: []string{"sold", "scrapped", "moved"}[r.IntN(3)]})
+		}
+		in.Vehicles = append(in.Vehicles, h)
+	}
+	return in
+}
+
+// TestTierRankingAddResult: a ranking of classified customers
+// (AddResult, which AssignTiers and the plans use) ranks like Tiers of
+// their TierInputs, amounts past four decimals and sums past the int64
+// units included.
+func TestTierRankingAddResult(t *testing.T) {
+	asOf := d("2026-08-31")
+	c := newClassifier(t, nil)
+	r := rand.New(rand.NewPCG(5, 7))
+	var rs []CustomerResult
+	var ts []TierInput
+	bigs := 0
+	for i := range 1500 {
+		in := randomCustomer(r, fmt.Sprint("C", i), asOf)
+		switch i % 10 {
+		case 1: // a price past four decimals, the dealer's highest
+			in.Vehicles[0].Vehicle.Price = decimal.RequireFromString("900000.00001")
+		case 2: // a recent repair order's amount past four decimals, the highest
+			h := &in.Vehicles[0]
+			on := retention.AddDays(asOf, -30)
+			h.Vehicle.Scrapped = false
+			h.Visits = append(h.Visits, retention.Visit{ID: "X", VIN: h.Vehicle.VIN, Dealer: "D1", OpenedOn: on, ClosedOn: on,
+				Kind: retention.Repair, Amount: decimal.RequireFromString("90000.00001")})
+		case 3: // prices that fit in units one by one, not summed
+			for range 5 {
+				h := randomHistory(r, asOf)
+				h.Vehicle.VIN, h.Vehicle.Customer = fmt.Sprintf("VX%d-%d", i, len(in.Vehicles)), in.Customer.ID
+				h.Vehicle.Price = decimal.New(99_999_999_999_999, 0)
+				in.Vehicles = append(in.Vehicles, h)
+			}
+		}
+		cr := c.Customer(&in, asOf)
+		ti := cr.TierInput()
+		if p, s := ti.Purchase, ti.Spend; p.Exponent() < moneyExp || s.Exponent() < moneyExp || p.Cmp(decimal.New(1, 14)) > 0 {
+			bigs++
+		}
+		rs, ts = append(rs, cr), append(ts, ti)
+	}
+	if bigs == 0 {
+		t.Fatal("no customer's amounts fall back to decimals")
+	}
+	want := c.Tiers(ts)
+	ranking := c.NewTierRanking()
+	for i := range rs {
+		if h := ranking.AddResult(&rs[i]); h != i {
+			t.Fatalf("handle %d, want %d", h, i)
+		}
+	}
+	if diff := cmp.Diff(want, ranking.Tiers()); diff != "" {
+		t.Errorf("tiers (-Tiers of TierInputs +AddResult):\n%s", diff)
+	}
+	c.AssignTiers(rs)
+	got := make([]Tier, len(rs))
+	for i := range rs {
+		got[i] = rs[i].Tier
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tiers (-Tiers of TierInputs +AssignTiers):\n%s", diff)
 	}
 }
 

@@ -33,13 +33,12 @@ func enumMarshal[E ~uint8](typ string, names []string, e E) ([]byte, error) {
 // zero value ("unset"); an unknown name is an ErrInvalid error listing the
 // accepted names.
 func enumParse[E ~uint8](typ string, names []string, text []byte) (E, error) {
-	s := string(text)
 	for i, n := range names {
-		if n == s {
+		if n == string(text) { // no copy: the conversion is only compared
 			return E(i), nil
 		}
 	}
-	return 0, &Error{Kind: ErrInvalid, Msg: fmt.Sprintf("unknown %s %q (want one of %s)", typ, s, strings.Join(names[1:], ", "))}
+	return 0, &Error{Kind: ErrInvalid, Msg: fmt.Sprintf("unknown %s %q (want one of %s)", typ, text, strings.Join(names[1:], ", "))}
 }
 
 // ModelKind is the kind of a vehicle model; it sets the default daily mileage.

@@ -189,3 +189,32 @@ func TestPlanParallelIsIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryVehicleOfACustomerIsPlanned: a customer's vehicles are found
+// again by VIN in any order, for a few vehicles and for a fleet's many.
+func TestEveryVehicleOfACustomerIsPlanned(t *testing.T) {
+	pl := planner(t, nil, nil)
+	asOf := d("2026-11-22")
+	for _, n := range []int{1, 3, 8, 9, 40} {
+		t.Run(fmt.Sprint(n, " vehicles"), func(t *testing.T) {
+			in := customer("M1", "2026-11-19") // delivered three days before asOf
+			var want []string
+			for i := range n {
+				vin := fmt.Sprintf("V%02d", (i*7)%n) // out of VIN order
+				in.Vehicles = append(in.Vehicles, retention.VehicleHistory{Vehicle: retention.Vehicle{VIN: vin, Customer: "C1",
+					Model: "M1", Dealer: "D1", DeliveredOn: d("2026-11-19"), Purchase: retention.FirstPurchase}})
+				want = append(want, vin)
+			}
+			in.Vehicles = in.Vehicles[1:] // not customer's V1
+			var got []string
+			for _, task := range withTouch(planned(pl, in, asOf), retention.SaleFollowup3D) {
+				got = append(got, task.VIN)
+			}
+			slicesSort(want)
+			slicesSort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("VINs of the 3-day sale follow-ups (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,8 +104,7 @@ type candidate struct {
 
 // contactLog indexes the contacts of one customer as of a date.
 type contactLog struct {
-	closed     map[string]date.Date // task key → day of the closing contact
-	failed     map[string]int       // task key → failed phone attempts
+	tasks      []taskLog // by key, one per task contacted
 	prefCh     retention.Channel
 	prefTime   string
 	prefAt     time.Time
@@ -114,9 +114,9 @@ type contactLog struct {
 func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
 	var l contactLog
 	if len(cs) == 0 {
-		return l // nil maps read as empty
+		return l
 	}
-	l.closed, l.failed = map[string]date.Date{}, map[string]int{}
+	l.tasks = make([]taskLog, 0, len(cs))
 	for i := range cs {
 		ct := &cs[i]
 		on := date.NewAt(ct.At)
@@ -126,19 +126,48 @@ func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
 		if ct.PreferredChannel != 0 && (l.prefCh == 0 || ct.At.After(l.prefAt)) {
 			l.prefCh, l.prefTime, l.prefAt = ct.PreferredChannel, ct.PreferredTime, ct.At
 		}
+		tl := taskLog{key: ct.Task}
 		switch {
 		case ct.Outcome.Closes():
-			if first, ok := l.closed[ct.Task]; !ok || on.Before(first) {
-				l.closed[ct.Task] = on
-			}
+			tl.closed = true
 			if t, _, _, err := retention.ParseTaskKey(ct.Task); err == nil && specOf(t).cat != service {
 				l.cappedSent = append(l.cappedSent, on)
 			}
 		case ct.Channel == retention.Phone && ct.Outcome.Failed():
-			l.failed[ct.Task]++
+			tl.failed = 1
 		}
+		l.tasks = append(l.tasks, tl)
 	}
+	// One entry per task: a customer has a few contacts, so a sorted slice
+	// is cheaper than a map to build.
+	slices.SortFunc(l.tasks, func(a, b taskLog) int { return strings.Compare(a.key, b.key) })
+	n := 0
+	for _, tl := range l.tasks {
+		if n > 0 && l.tasks[n-1].key == tl.key {
+			l.tasks[n-1].closed = l.tasks[n-1].closed || tl.closed
+			l.tasks[n-1].failed += tl.failed
+			continue
+		}
+		l.tasks[n] = tl
+		n++
+	}
+	l.tasks = l.tasks[:n]
 	return l
+}
+
+// taskLog is what the contacts of one task say.
+type taskLog struct {
+	key    string
+	closed bool // a contact closed it
+	failed int  // failed phone attempts
+}
+
+// task returns what the contacts say of the task key.
+func (l *contactLog) task(key string) taskLog {
+	if i, ok := slices.BinarySearchFunc(l.tasks, key, func(t taskLog, key string) int { return strings.Compare(t.key, key) }); ok {
+		return l.tasks[i]
+	}
+	return taskLog{}
 }
 
 // Customer plans the day asOf of one customer: the tasks due that day and
@@ -168,23 +197,24 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 	dnc := in.Customer.DoNotContact
 	var plan CustomerPlan
 	var capped []retention.Task
-	seen := map[string]bool{}
-	for _, cd := range cands {
+	for i, cd := range cands {
+		if i > 0 && cd.touch == cands[i-1].touch && cd.subject == cands[i-1].subject && cd.anchor == cands[i-1].anchor {
+			// Two rules, or two visits of a day, fired the same task (the
+			// same key); the sort puts them together.
+			continue
+		}
 		sp := specOf(cd.touch)
 		if dnc && (sp.cat != service || !in.Customer.AllowServiceFollowups) {
 			continue // do-not-contact (POLICY.md §10)
 		}
 		key := retention.TaskKey(cd.touch, cd.subject, cd.anchor)
-		if seen[key] {
-			continue // two rules, or two visits of a day, fired the same task
-		}
-		seen[key] = true
-		if _, closed := log.closed[key]; closed {
+		tl := log.task(key)
+		if tl.closed {
 			continue
 		}
 		t := retention.Task{Key: key, Touch: cd.touch, Customer: in.Customer.ID, VIN: cd.vin, Anchor: cd.anchor,
 			Dealer: cd.dealer, Owner: sp.owner, Channel: sp.channel, DueOn: cd.due, ExpiresOn: cd.expires,
-			Priority: priority, Attempts: log.failed[key], Reason: cd.reason}
+			Priority: priority, Attempts: tl.failed, Reason: cd.reason}
 		switch {
 		case sp.sampled:
 			rate := pl.saleBP
@@ -291,27 +321,57 @@ func (b *builder) add(t retention.Touch, subject, vin string, anchor, due date.D
 // addUntil is add for a task that also expires no later than until: one of
 // a series, superseded when the next is due.
 func (b *builder) addUntil(t retention.Touch, subject, vin string, anchor, due, until date.Date, dealer string, reason func() string) {
-	days := b.pl.expiry
-	if specOf(t).episode {
-		days = b.pl.recallExpiry
-	}
-	expires := retention.AddDays(due, days).Min(until)
-	if !due.After(b.asOf) && !b.asOf.After(expires) {
+	if expires, ok := b.open(t, due, until); ok {
 		b.out = append(b.out, candidate{touch: t, subject: subject, vin: vin, anchor: anchor, due: due, expires: expires,
 			dealer: dealer, reason: reason()})
 	}
 }
 
+// open returns the last day a task of touch t due on due is open, and
+// whether asOf is one of its days: due, and not past its expiry (nor
+// until).
+func (b *builder) open(t retention.Touch, due, until date.Date) (expires date.Date, ok bool) {
+	if due.After(b.asOf) {
+		return date.Date{}, false
+	}
+	days := b.pl.expiry
+	if specOf(t).episode {
+		days = b.pl.recallExpiry
+	}
+	expires = retention.AddDays(due, days).Min(until)
+	return expires, !b.asOf.After(expires)
+}
+
+// isOpen returns builder.open's ok.
+func isOpen(_ date.Date, ok bool) bool { return ok }
+
 // candidates returns the touches that fire for the customer around asOf.
 func (pl *Planner) candidates(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
 	b := &builder{pl: pl, asOf: asOf}
-	hist := make(map[string]*retention.VehicleHistory, len(in.Vehicles))
-	for i := range in.Vehicles {
-		hist[in.Vehicles[i].Vehicle.VIN] = &in.Vehicles[i]
+	var hist map[string]*retention.VehicleHistory // for customers of many vehicles
+	if len(in.Vehicles) > 8 {
+		hist = make(map[string]*retention.VehicleHistory, len(in.Vehicles))
+		for i := range in.Vehicles {
+			hist[in.Vehicles[i].Vehicle.VIN] = &in.Vehicles[i]
+		}
 	}
 	for i := range cr.Vehicles {
 		vr := &cr.Vehicles[i]
-		if h := hist[vr.VIN]; h != nil && vr.Retained {
+		if !vr.Retained {
+			continue
+		}
+		var h *retention.VehicleHistory
+		if hist != nil {
+			h = hist[vr.VIN]
+		} else {
+			for j := len(in.Vehicles) - 1; j >= 0; j-- { // the last of a VIN, as the map keeps it
+				if in.Vehicles[j].Vehicle.VIN == vr.VIN {
+					h = &in.Vehicles[j]
+					break
+				}
+			}
+		}
+		if h != nil {
 			pl.vehicleCandidates(b, h, vr, asOf)
 		}
 	}
@@ -389,7 +449,8 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		if v.DeliveryOdometerKm >= km {
 			continue
 		}
-		if on, ok := vr.Mileage.DateReaching(km, delivered); ok {
+		if on, ok := vr.Mileage.DateReaching(km, delivered); ok && isOpen(b.open(retention.MileageMilestone, on, date.Max())) {
+			// The subject is made only for an open task.
 			add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
 				func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, on) })
 		}
@@ -557,12 +618,8 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		wg.Wait()
 	}
 	rs := make([]classify.CustomerResult, len(inputs))
-	ts := make([]classify.TierInput, len(inputs))
-	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf); ts[i] = rs[i].TierInput() })
-	for i, t := range pl.c.Tiers(ts) { // classify.Classifier.AssignTiers, its inputs computed in parallel
-		rs[i].Tier = t
-	}
-	ts = nil
+	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf) })
+	pl.c.AssignTiers(rs)
 	plans := make([]CustomerPlan, len(inputs))
 	each(func(i int) { plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) })
 	plan := Plan{AsOf: asOf}

@@ -20,8 +20,10 @@ import (
 )
 
 // Group turns a dataset into one classify input per customer with vehicles,
-// by customer id, with each customer's contacts. Contacts whose task key
-// names no vehicle or customer of the dataset are returned as findings.
+// by customer id, with each customer's contacts in time order (the order
+// the stores stream them in; equal times keep the dataset's order).
+// Contacts whose task key names no vehicle or customer of the dataset are
+// returned as findings.
 func Group(ds *retention.Dataset) ([]classify.CustomerInput, []retention.Finding) {
 	byCustomer := map[string]*classify.CustomerInput{}
 	var order []string
@@ -67,6 +69,7 @@ func Group(ds *retention.Dataset) ([]classify.CustomerInput, []retention.Finding
 	out := make([]classify.CustomerInput, 0, len(order))
 	for _, id := range order {
 		if in := byCustomer[id]; len(in.Vehicles) > 0 {
+			slices.SortStableFunc(in.Contacts, func(a, b retention.Contact) int { return a.At.Compare(b.At) })
 			out = append(out, *in)
 		}
 	}

@@ -218,8 +218,7 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 				continue
 			}
 			r := c.Customer(&in, asOf)
-			ti := r.TierInput()
-			h := p.ranking.Add(&ti)
+			h := p.ranking.AddResult(&r)
 			cp := e.Planner.Customer(&in, &r, asOf)
 			if len(cp.Tasks) > 0 || len(cp.Deferred) > 0 {
 				p.handle[r.ID] = h
