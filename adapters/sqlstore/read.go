@@ -117,6 +117,23 @@ SELECT 1, v.customer, i.vin, i.id, i.dealer, i.opened_on, i.closed_on, i.odomete
 FROM vehicles v CROSS JOIN visits i WHERE i.vin = v.vin%[2]s
 ORDER BY 2, 3, 1, 6, 4`
 
+// lateralHistoryQuery is historyQuery with the vehicle's row and its
+// visits' in a LATERAL subquery per vehicle (Dialect.LateralHistories):
+// the same columns, rows and order. %[1]s is the WHERE clause of the
+// vehicles, %[2]s the conditions on their visits.
+const lateralHistoryQuery = `SELECT x.kind, v.customer, v.vin, x.id, x.dealer, x.on1, x.on2, x.km, x.text1, x.text2, x.amount,
+	x.on3, x.scrapped, x.text3, x.text4
+FROM vehicles v CROSS JOIN LATERAL (
+	SELECT 0 AS kind, v.model AS id, v.dealer, v.delivered_on AS on1, v.insurance_expires_on AS on2,
+		v.delivery_odometer_km AS km, v.sales_consultant AS text1, v.purchase AS text2, v.price AS amount,
+		v.inspection_due_on AS on3, v.scrapped, NULL::text AS text3, NULL::text AS text4
+	UNION ALL
+	SELECT 1, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount, NULL, NULL,
+		i.technician, i.complaint_codes
+	FROM visits i WHERE i.vin = v.vin%[2]s
+) x%[1]s
+ORDER BY 2, 3, 1, 6, 4`
+
 // partitionCond returns the condition, prefixed by " "+prefix, that
 // selects f's partition of the vehicles (the table named vehicles in the
 // query), appending its parameters to args, or "" for all.
@@ -133,12 +150,19 @@ func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]a
 // does). The query's text and columns are not part of the compatibility
 // promise.
 func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
-	vehicles, visits := partitionCond("WHERE", "v", f, &args), partitionCond("AND", "v", f, &args)
+	q := historyQuery
+	vehicles := partitionCond("WHERE", "v", f, &args)
+	visits := ""
+	if s.dialect.LateralHistories {
+		q = lateralHistoryQuery // the vehicles' condition covers their visits
+	} else {
+		visits = partitionCond("AND", "v", f, &args)
+	}
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))
 		visits += fmt.Sprintf(` AND i.opened_on > $%d`, len(args))
 	}
-	return fmt.Sprintf(historyQuery, vehicles, visits), args
+	return fmt.Sprintf(q, vehicles, visits), args
 }
 
 // Histories streams the vehicles with their visits, by customer then VIN,

@@ -57,6 +57,14 @@ type Dialect struct {
 	// and grouping: SQLite's planner has no hash aggregate, and the seeks
 	// read only the visits inside the windows. PostgreSQL groups faster.
 	SeekFacts bool
+	// LateralHistories makes Histories read each vehicle's rows (the
+	// vehicle's, then its visits') in a LATERAL subquery, walking the
+	// vehicles in index order: PostgreSQL then sorts one vehicle's rows at
+	// a time (an incremental sort) and sends the first row at once, where
+	// the UNION ALL form is sorted whole, on disk for a large network,
+	// before its first row. SQLite has no LATERAL; its planner walks the
+	// UNION ALL form in index order.
+	LateralHistories bool
 }
 
 // Options configure a Store. A nil *Options means the defaults.

@@ -18,7 +18,7 @@ import (
 // (23503), not_null_violation (23502) and check_violation (23514) as
 // invalid input.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "postgres", MaxParams: 65535, BatchRows: 500, Kind: func(err error) retention.Kind {
+	return sqlstore.Dialect{Name: "postgres", MaxParams: 65535, BatchRows: 500, LateralHistories: true, Kind: func(err error) retention.Kind {
 		var e *pgconn.PgError
 		if !errors.As(err, &e) {
 			return 0
