@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
@@ -35,6 +36,46 @@ type Classifier struct {
 	dflt   model
 	// recallPrefix starts the key of every lost-recall task.
 	recallPrefix string
+	// memo holds the cutoffs of the last as-of date asked for: a network
+	// is classified as of one date, and each cutoff is a calendar
+	// computation.
+	memo atomic.Pointer[asOfCutoffs]
+}
+
+// cutoffs are the days that the rules of POLICY.md §7 compare a vehicle's
+// dates with as of one day: the day moved back by each of the policy's
+// month counts (retention.AddMonths).
+type cutoffs struct {
+	w          retention.StatusWindows // AsOf, and VisitWindowMonths and EffectiveMonths back
+	newFrom    date.Date               // NewMonths back
+	lostFrom   date.Date               // LostMonths back
+	activeFrom date.Date               // ActiveRecentMonths back
+	homeFrom   date.Date               // HomeDealerMonths back
+	twoYears   date.Date               // 2 × EffectiveMonths back, for the KPIs
+}
+
+// asOfCutoffs are the cutoffs as of a day and as of EffectiveMonths before
+// it (the KPIs' "a year ago").
+type asOfCutoffs struct{ now, yearAgo cutoffs }
+
+func (c *Classifier) cutoffs(asOf date.Date) cutoffs {
+	st := &c.policy.Status
+	return cutoffs{w: c.StatusWindows(asOf), newFrom: retention.AddMonths(asOf, -st.NewMonths),
+		lostFrom: retention.AddMonths(asOf, -st.LostMonths), activeFrom: retention.AddMonths(asOf, -st.ActiveRecentMonths),
+		homeFrom: retention.AddMonths(asOf, -st.HomeDealerMonths), twoYears: retention.AddMonths(asOf, -2*st.EffectiveMonths)}
+}
+
+// cutoffsAt returns the cutoffs as of asOf, computed once for as long as
+// the classifier is asked about the same day. Safe for concurrent use: a
+// race computes them twice, the same.
+func (c *Classifier) cutoffsAt(asOf date.Date) *asOfCutoffs {
+	if m := c.memo.Load(); m != nil && m.now.w.AsOf == asOf {
+		return m
+	}
+	m := &asOfCutoffs{now: c.cutoffs(asOf)}
+	m.yearAgo = c.cutoffs(m.now.w.EffectiveFrom)
+	c.memo.Store(m)
+	return m
 }
 
 type model struct {
@@ -365,10 +406,10 @@ func lastCounted(visits []retention.Visit, w *retention.StatusWindows) int {
 }
 
 // effective reports whether a retained vehicle is effective (POLICY.md §7):
-// delivered, or visited, within EffectiveMonths of asOf.
-func (c *Classifier) effective(f *retention.StatusFacts, asOf date.Date) bool {
-	return f.InEffective > 0 || f.DeliveredOn.After(asOf) ||
-		retention.WithinMonths(f.DeliveredOn, asOf, c.policy.Status.EffectiveMonths)
+// delivered, or visited, within EffectiveMonths of the cutoffs' day (after
+// it counts: a delivery recorded ahead).
+func effective(f *retention.StatusFacts, cut *cutoffs) bool {
+	return f.InEffective > 0 || f.DeliveredOn.After(cut.w.EffectiveFrom) // retention.WithinMonths, or after asOf
 }
 
 // latestRecall returns the last lost-recall contact on or before asOf, or
@@ -407,23 +448,24 @@ func value(h *retention.VehicleHistory, w *retention.StatusWindows) (money, int)
 
 // status applies the first-match rules of POLICY.md §7 to a retained
 // vehicle.
-func (c *Classifier) status(f *retention.StatusFacts, asOf date.Date) (retention.Status, Rule) {
+func (c *Classifier) status(f *retention.StatusFacts, cut *cutoffs) (retention.Status, Rule) {
 	st := &c.policy.Status
 	switch {
-	case !c.effective(f, asOf):
+	case !effective(f, cut):
 		return retention.StatusDormant, RuleNotEffective
-	// "Less than k months ago" is the complement of "k months or more ago",
-	// both measured back from asOf (POLICY.md §1).
-	case !retention.MonthsOrMoreAgo(f.DeliveredOn, asOf, st.NewMonths):
+	// "Less than k months ago" is the complement of "k months or more ago"
+	// (retention.MonthsOrMoreAgo), both measured back from asOf (POLICY.md
+	// §1).
+	case f.DeliveredOn.After(cut.newFrom):
 		return retention.StatusNew, RuleNew
 	case f.LastVisit == nil:
 		return retention.StatusLost, RuleLostNoVisit
 	}
 	last := *f.LastVisit
 	switch {
-	case retention.MonthsOrMoreAgo(last, asOf, st.LostMonths):
+	case !last.After(cut.lostFrom): // retention.MonthsOrMoreAgo
 		return retention.StatusLost, RuleLostLastVisit
-	case f.InWindow >= st.ActiveMinVisits && retention.WithinMonths(last, asOf, st.ActiveRecentMonths):
+	case f.InWindow >= st.ActiveMinVisits && last.After(cut.activeFrom) && !last.After(cut.w.AsOf): // retention.WithinMonths
 		return retention.StatusActive, RuleActive
 	case f.InWindow <= st.SwingMaxVisits:
 		return retention.StatusSwing, RuleSwing
@@ -474,14 +516,15 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	lc := c.policy.LifecycleOf(v, &m.rules, &r.Mileage, asOf)
 	r.Stage, r.WarrantyEnd, r.WarrantyEndBy = lc.Stage, lc.WarrantyEnd, lc.WarrantyEndBy
 	r.NextService = retention.NextService(v, h.Visits, &m.rules, &r.Mileage, asOf)
-	r.HomeDealer = c.homeDealer(h, asOf)
+	cut := c.cutoffsAt(asOf)
+	r.HomeDealer = c.homeDealer(h, &cut.now)
 
 	lastRecall := latestRecall(recalls, asOf)
 	if lastRecall != nil {
 		r.RecallOutcome, r.RecallLossReason = lastRecall.Outcome, lastRecall.LossReason
 	}
 
-	w := c.StatusWindows(asOf)
+	w := cut.now.w
 	f := w.Facts(h)
 	r.VisitsInWindow = f.InWindow
 	if f.LastVisit != nil {
@@ -494,7 +537,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 		r.Status, r.Rule, r.recallOn = retention.StatusScrapped, RuleSold, date.NewAt(lastRecall.At)
 	default:
 		r.Retained = true
-		r.Status, r.Rule = c.status(&f, asOf)
+		r.Status, r.Rule = c.status(&f, &cut.now)
 		r.Effective = r.Status != retention.StatusDormant
 	}
 
@@ -519,7 +562,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 
 	// Value and KPI facts over the counted visits.
 	yearAgo := w.EffectiveFrom
-	twoYearsAgo := retention.AddMonths(asOf, -2*st.EffectiveMonths)
+	twoYearsAgo := cut.now.twoYears
 	r.spend12, r.visits12 = value(h, &w)
 	r.kpi.held, r.kpi.wonBack = r.visits12 > 0, r.visits12 > 0
 	firstYearEnd := retention.AddMonths(v.DeliveredOn, st.EffectiveMonths)
@@ -539,7 +582,8 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	r.kpi.firstYearBase = v.DeliveredOn.After(twoYearsAgo) && !v.DeliveredOn.After(yearAgo)
 	r.kpi.firstYearIn = r.kpi.firstYearIn && r.kpi.firstYearBase
 	if r.Retained && !v.DeliveredOn.After(yearAgo) {
-		then, _ := c.Status(h, yearAgo) // not scrapped: it is retained
+		f := cut.yearAgo.w.Facts(h)
+		then, _ := c.status(&f, &cut.yearAgo) // as Status(h, yearAgo): not scrapped, it is retained
 		r.kpi.winBackBase = then == retention.StatusLost || then == retention.StatusDormant
 	}
 	r.kpi.wonBack = r.kpi.wonBack && r.kpi.winBackBase
@@ -551,9 +595,12 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 // else: for bulk checks of statuses alone. Lost-recall results are not
 // considered (Vehicle's RuleSold).
 func (c *Classifier) Status(h *retention.VehicleHistory, asOf date.Date) (retention.Status, Rule) {
-	w := c.StatusWindows(asOf)
-	f := w.Facts(h)
-	return c.StatusOf(&f, asOf)
+	cut := &c.cutoffsAt(asOf).now
+	f := cut.w.Facts(h)
+	if f.Scrapped {
+		return retention.StatusScrapped, RuleScrapped
+	}
+	return c.status(&f, cut)
 }
 
 // StatusOf returns the status and deciding rule of a vehicle from its
@@ -565,13 +612,13 @@ func (c *Classifier) StatusOf(f *retention.StatusFacts, asOf date.Date) (retenti
 	if f.Scrapped {
 		return retention.StatusScrapped, RuleScrapped
 	}
-	return c.status(f, asOf)
+	return c.status(f, &c.cutoffsAt(asOf).now)
 }
 
 // homeDealer returns the dealer with the most visits of the vehicle within
 // HomeDealerMonths (ties: the most recent visit, then the smaller id), or
 // the selling dealer when there are none (POLICY.md §7). All stations count.
-func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) string {
+func (c *Classifier) homeDealer(h *retention.VehicleHistory, cut *cutoffs) string {
 	// A vehicle visits few dealers: a small slice beats a map.
 	type tally struct {
 		dealer string
@@ -580,7 +627,7 @@ func (c *Classifier) homeDealer(h *retention.VehicleHistory, asOf date.Date) str
 	}
 	var counts [4]tally
 	seen := counts[:0]
-	from := retention.AddMonths(asOf, -c.policy.Status.HomeDealerMonths)
+	asOf, from := cut.w.AsOf, cut.homeFrom
 	for i := range h.Visits {
 		vi := &h.Visits[i]
 		if vi.OpenedOn.After(asOf) || !vi.OpenedOn.After(from) {

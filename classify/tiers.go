@@ -96,15 +96,16 @@ func (c *Classifier) TierInputOf(in *CustomerInput, asOf date.Date) TierInput {
 	res := CustomerResult{ID: in.Customer.ID, kind: in.Customer.Kind, vip: in.Customer.VIP,
 		referrals: in.Customer.Referrals, Vehicles: make([]VehicleResult, 0, len(in.Vehicles))}
 	recalls := c.recallContacts(in.Contacts, asOf)
-	w := c.StatusWindows(asOf)
+	cut := &c.cutoffsAt(asOf).now
+	w := cut.w
 	for i := range in.Vehicles {
 		h := &in.Vehicles[i]
 		v := VehicleResult{VIN: h.Vehicle.VIN, price: h.Vehicle.Price, delivered: h.Vehicle.DeliveredOn,
-			HomeDealer: c.homeDealer(h, asOf)}
+			HomeDealer: c.homeDealer(h, cut)}
 		v.Retained = !h.Vehicle.Scrapped && !lostByRecall(latestRecall(recalls[h.Vehicle.VIN], asOf))
 		if v.Retained {
 			f := w.Facts(h)
-			v.Effective = c.effective(&f, asOf)
+			v.Effective = effective(&f, cut)
 		}
 		v.spend12, v.visits12 = value(h, &w)
 		res.Vehicles = append(res.Vehicles, v)

@@ -55,7 +55,8 @@ func Generate(opts *Options) *retention.Dataset {
 			o.Seed = opts.Seed
 		}
 	}
-	g := &gen{r: rand.New(rand.NewPCG(o.Seed, 0xdc2c)), asOf: o.AsOf, ds: &retention.Dataset{}}
+	g := &gen{r: rand.New(rand.NewPCG(o.Seed, 0xdc2c)), asOf: o.AsOf, ds: &retention.Dataset{},
+		cst: time.FixedZone("CST", 8*3600)}
 	g.network(o.Dealers)
 	for len(g.ds.Vehicles) < o.Vehicles {
 		g.customer()
@@ -70,6 +71,7 @@ type gen struct {
 	regions  []string
 	advisors map[string][]string
 	visitSeq int
+	cst      *time.Location // the dealers' time zone, one for every contact
 }
 
 type modelSpec struct {
@@ -316,7 +318,7 @@ func (g *gen) visit(v *retention.Vehicle, dealer string, on date.Date, km int, k
 }
 
 func (g *gen) at(on date.Date, hour int) time.Time {
-	return time.Date(on.Year(), on.Month(), on.Day(), hour, g.r.IntN(60), 0, 0, time.FixedZone("CST", 8*3600))
+	return time.Date(on.Year(), on.Month(), on.Day(), hour, g.r.IntN(60), 0, 0, g.cst)
 }
 
 // followup records the call of a follow-up touch and, when the customer
