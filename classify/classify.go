@@ -9,7 +9,6 @@ import (
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
-	"github.com/shopspring/decimal"
 )
 
 // Options configure a Classifier. A nil *Options means the defaults.
@@ -228,7 +227,7 @@ type VehicleResult struct {
 	status   *retention.StatusPolicy
 	recallOn date.Date
 	// The value of the vehicle to its customer (POLICY.md §8).
-	price     decimal.Decimal
+	price     money // as a sum: converted once, on the vehicle's worker
 	spend12   money
 	visits12  int
 	delivered date.Date
@@ -511,7 +510,7 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 	}
 	st := &c.policy.Status
 	r := VehicleResult{VIN: v.VIN, Customer: v.Customer, Model: v.Model, Series: m.series, Dealer: v.Dealer,
-		price: v.Price, delivered: v.DeliveredOn, asOf: asOf, status: st}
+		price: moneyOf(v.Price), delivered: v.DeliveredOn, asOf: asOf, status: st}
 	r.Mileage = c.policy.EstimateMileage(v, h.Visits, &m.rules, asOf)
 	lc := c.policy.LifecycleOf(v, &m.rules, &r.Mileage, asOf)
 	r.Stage, r.WarrantyEnd, r.WarrantyEndBy = lc.Stage, lc.WarrantyEnd, lc.WarrantyEndBy

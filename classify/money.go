@@ -42,6 +42,13 @@ func toUnits(d decimal.Decimal) (int64, bool) {
 	return v, true
 }
 
+// moneyOf returns d as a sum of one term.
+func moneyOf(d decimal.Decimal) money {
+	var m money
+	m.add(d)
+	return m
+}
+
 // addMoney adds another sum.
 func (m *money) addMoney(o money) {
 	if !o.isBig && !m.isBig {

@@ -71,7 +71,7 @@ func (r *CustomerResult) TierInput() TierInput {
 func (r *CustomerResult) sums() (purchase, spend money, visits int) {
 	for i := range r.Vehicles {
 		v := &r.Vehicles[i]
-		purchase.add(v.price)
+		purchase.addMoney(v.price)
 		spend.addMoney(v.spend12)
 		visits += v.visits12
 	}
@@ -100,7 +100,7 @@ func (c *Classifier) TierInputOf(in *CustomerInput, asOf date.Date) TierInput {
 	w := cut.w
 	for i := range in.Vehicles {
 		h := &in.Vehicles[i]
-		v := VehicleResult{VIN: h.Vehicle.VIN, price: h.Vehicle.Price, delivered: h.Vehicle.DeliveredOn,
+		v := VehicleResult{VIN: h.Vehicle.VIN, price: moneyOf(h.Vehicle.Price), delivered: h.Vehicle.DeliveredOn,
 			HomeDealer: c.homeDealer(h, cut)}
 		v.Retained = !h.Vehicle.Scrapped && !lostByRecall(latestRecall(recalls[h.Vehicle.VIN], asOf))
 		if v.Retained {
