@@ -594,12 +594,8 @@ func (c *Classifier) Vehicle(h *retention.VehicleHistory, recalls []retention.Co
 // else: for bulk checks of statuses alone. Lost-recall results are not
 // considered (Vehicle's RuleSold).
 func (c *Classifier) Status(h *retention.VehicleHistory, asOf date.Date) (retention.Status, Rule) {
-	cut := &c.cutoffsAt(asOf).now
-	f := cut.w.Facts(h)
-	if f.Scrapped {
-		return retention.StatusScrapped, RuleScrapped
-	}
-	return c.status(&f, cut)
+	f := c.cutoffsAt(asOf).now.w.Facts(h)
+	return c.StatusOf(&f, asOf)
 }
 
 // StatusOf returns the status and deciding rule of a vehicle from its

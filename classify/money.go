@@ -14,18 +14,7 @@ type money struct {
 
 const moneyExp = -4
 
-func (m *money) add(d decimal.Decimal) {
-	if !m.isBig {
-		if v, ok := toUnits(d); ok {
-			if s := m.units + v; s < 1<<62 && s > -(1<<62) {
-				m.units = s
-				return
-			}
-		}
-		m.big, m.isBig = decimal.New(m.units, moneyExp), true
-	}
-	m.big = m.big.Add(d)
-}
+func (m *money) add(d decimal.Decimal) { m.addMoney(moneyOf(d)) }
 
 // toUnits returns d in units of 1e-4 when it is a whole number of them
 // below 1e18 in magnitude: a term of at most 18 digits in those units
@@ -42,14 +31,17 @@ func toUnits(d decimal.Decimal) (int64, bool) {
 	return v, true
 }
 
-// moneyOf returns d as a sum of one term.
+// moneyOf returns d as a sum of one term: in units when it is a whole
+// number of them (toUnits), else as a decimal.
 func moneyOf(d decimal.Decimal) money {
-	var m money
-	m.add(d)
-	return m
+	if v, ok := toUnits(d); ok {
+		return money{units: v}
+	}
+	return money{big: d, isBig: true}
 }
 
-// addMoney adds another sum.
+// addMoney adds another sum, in units while both are and the total stays
+// below 2^62 in magnitude, else as decimals from then on.
 func (m *money) addMoney(o money) {
 	if !o.isBig && !m.isBig {
 		if s := m.units + o.units; s < 1<<62 && s > -(1<<62) {

@@ -342,9 +342,6 @@ func (b *builder) open(t retention.Touch, due, until date.Date) (expires date.Da
 	return expires, !b.asOf.After(expires)
 }
 
-// isOpen returns builder.open's ok.
-func isOpen(_ date.Date, ok bool) bool { return ok }
-
 // candidates returns the touches that fire for the customer around asOf.
 func (pl *Planner) candidates(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) []candidate {
 	b := &builder{pl: pl, asOf: asOf}
@@ -449,11 +446,12 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		if v.DeliveryOdometerKm >= km {
 			continue
 		}
-		if on, ok := vr.Mileage.DateReaching(km, delivered); ok && isOpen(b.open(retention.MileageMilestone, on, date.Max())) {
-			// The subject is made only for an open task.
-			add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
-				func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, on) })
+		on, ok := vr.Mileage.DateReaching(km, delivered)
+		if _, open := b.open(retention.MileageMilestone, on, date.Max()); !ok || !open {
+			continue // the subject below is made only for an open task
 		}
+		add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
+			func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, on) })
 	}
 	if e := v.InsuranceExpiresOn; e != nil {
 		add(retention.InsuranceRenewal, v.VIN, *e, retention.AddDays(*e, -p.Service.InsuranceLeadDays), home,
