@@ -190,6 +190,36 @@ func TestPlanParallelIsIdentical(t *testing.T) {
 	}
 }
 
+// TestTasksOfASharedKeyByCustomer: when records give two customers the same
+// VIN, their tasks share a key and are ordered by customer, whatever the
+// order of inputs and the number of workers. More customers than a worker
+// takes at a time, so that several workers share them.
+func TestTasksOfASharedKeyByCustomer(t *testing.T) {
+	pl := planner(t, nil, nil)
+	asOf := d("2026-11-22")
+	var in []classify.CustomerInput
+	var want []string
+	for i := range 3 * planChunk {
+		c := customer("M1", "2026-11-19") // delivered three days before asOf
+		c.Customer.ID = fmt.Sprintf("C%03d", i)
+		c.Vehicles[0].Vehicle.Customer = c.Customer.ID
+		in = append([]classify.CustomerInput{c}, in...) // last customer first
+		want = append(want, c.Customer.ID)
+	}
+	for _, workers := range []int{1, 2, 3} {
+		var got []string
+		for _, task := range pl.PlanParallel(in, asOf, workers).Tasks {
+			if task.Key != "sale-followup-3d/V1/2026-11-19" {
+				t.Fatalf("%d workers: unexpected task %s", workers, task.Key)
+			}
+			got = append(got, task.Customer)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d workers: customers of the shared key's tasks (-want +got):\n%s", workers, diff)
+		}
+	}
+}
+
 // TestEveryVehicleOfACustomerIsPlanned: a customer's vehicles are found
 // again by VIN in any order, for a few vehicles and for a fleet's many.
 func TestEveryVehicleOfACustomerIsPlanned(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dcrc-go/dcrc/classify"
@@ -86,7 +87,7 @@ type Deferral struct {
 
 // CustomerPlan is the work of one customer on one day.
 type CustomerPlan struct {
-	Tasks    []retention.Task // by priority, due date and key
+	Tasks    []retention.Task // by priority, due date and key (SortTasks)
 	Deferred []Deferral       // by key
 }
 
@@ -241,7 +242,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 	}
 	pl.applyCap(&plan, capped, log, asOf)
 	SortTasks(plan.Tasks)
-	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+	slices.SortFunc(plan.Deferred, compareDeferrals)
 	return plan
 }
 
@@ -287,18 +288,31 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 	}
 }
 
-// SortTasks orders tasks as a plan lists them: by priority, due date and
-// key.
-func SortTasks(ts []retention.Task) {
-	slices.SortFunc(ts, func(a, b retention.Task) int {
-		if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
-			return c
-		}
-		if c := int(a.DueOn.Sub(b.DueOn)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Key, b.Key)
-	})
+// SortTasks orders tasks as a plan lists them: by priority, due date, key
+// and customer (two customers share a key only when their records share a
+// VIN).
+func SortTasks(ts []retention.Task) { slices.SortFunc(ts, compareTasks) }
+
+// compareTasks orders tasks as SortTasks does.
+func compareTasks(a, b retention.Task) int {
+	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+		return c
+	}
+	if c := int(a.DueOn.Sub(b.DueOn)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Key, b.Key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Customer, b.Customer)
+}
+
+// compareDeferrals orders deferrals by key and customer.
+func compareDeferrals(a, b Deferral) int {
+	if c := cmp.Compare(a.Task.Key, b.Task.Key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Task.Customer, b.Task.Customer)
 }
 
 // builder collects the candidates of one customer; reasons are formatted
@@ -578,8 +592,8 @@ func deliveredOf(in *classify.CustomerInput, vin string) date.Date {
 // Plan is the work of many customers on one day.
 type Plan struct {
 	AsOf      date.Date
-	Tasks     []retention.Task          // by priority, due date and key
-	Deferred  []Deferral                // by key
+	Tasks     []retention.Task          // by priority, due date, key and customer (SortTasks)
+	Deferred  []Deferral                // by key and customer
 	Customers []classify.CustomerResult // by id, with tiers
 }
 
@@ -590,49 +604,123 @@ func (pl *Planner) Plan(inputs []classify.CustomerInput, asOf date.Date) Plan {
 	return pl.PlanParallel(inputs, asOf, 1)
 }
 
-// PlanParallel is Plan on several workers: the customers are split by
-// retention.PartitionOf (all of a customer's vehicles in one partition),
-// each worker classifies and plans its partition, and the tiers, which
-// rank all the customers of a dealer, are assigned between the two steps.
-// The result is the same, byte for byte, for any number of workers.
+// PlanParallel is Plan on several workers. They take the customers a
+// chunk at a time (a customer goes whole, with all of its vehicles, to one
+// worker), and each classifies and plans the customers it takes. The
+// tiers, which rank all the customers of a dealer, are assigned once every
+// customer is classified; a tier sets nothing but the priority of its
+// customer's tasks, so the priorities are set then. Each worker orders its
+// share of the tasks, and the shares are merged. The result is the same,
+// byte for byte, for any number of workers.
 func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date, workers int) Plan {
-	workers = max(workers, 1)
-	part := make([][]int, workers) // indices of each worker's customers
-	for i := range inputs {
-		w := retention.PartitionOf(inputs[i].Customer.ID, workers)
-		part[w] = append(part[w], i)
-	}
-	each := func(fn func(i int)) {
-		var wg sync.WaitGroup
-		for _, idx := range part {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for _, i := range idx {
-					fn(i)
-				}
-			}()
+	n := len(inputs)
+	workers = max(1, min(workers, (n+planChunk-1)/planChunk))
+	rs := make([]classify.CustomerResult, n)
+	plans := make([]CustomerPlan, n)
+	rankings := make([]*classify.TierRanking, workers)
+	handles := make([][]int, workers) // the customer of each handle of a worker's ranking
+	var next atomic.Int64
+	parallel(workers, func(w int) {
+		r := pl.c.NewTierRanking()
+		for {
+			lo := int(next.Add(planChunk)) - planChunk
+			if lo >= n {
+				break
+			}
+			for i := lo; i < min(lo+planChunk, n); i++ {
+				rs[i] = pl.c.Customer(&inputs[i], asOf)
+				plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) // priorities set below
+				r.AddResult(&rs[i])
+				handles[w] = append(handles[w], i)
+			}
 		}
-		wg.Wait()
+		rankings[w] = r
+	})
+	all := rankings[0]
+	offsets := make([]int, workers)
+	for w := 1; w < workers; w++ {
+		offsets[w] = all.Append(rankings[w])
 	}
-	rs := make([]classify.CustomerResult, len(inputs))
-	each(func(i int) { rs[i] = pl.c.Customer(&inputs[i], asOf) })
-	pl.c.AssignTiers(rs)
-	plans := make([]CustomerPlan, len(inputs))
-	each(func(i int) { plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) })
-	plan := Plan{AsOf: asOf}
+	tiers := all.Tiers()
+	for w, hs := range handles {
+		for h, i := range hs {
+			rs[i].Tier = tiers[offsets[w]+h]
+		}
+	}
+
+	// Each worker gathers and orders the tasks of a run of customers, and
+	// the runs, in the order of inputs, are merged. Stable sorts and a merge
+	// that takes the earlier run's of equal tasks give the order of one
+	// stable sort of all of them, whatever the number of runs.
+	runs := make([]Plan, workers)
+	parallel(workers, func(w int) {
+		run := &runs[w]
+		for i := w * n / workers; i < (w+1)*n/workers; i++ {
+			priority := rs[i].Tier.Priority(pl.p)
+			for _, t := range plans[i].Tasks {
+				t.Priority = priority
+				run.Tasks = append(run.Tasks, t)
+			}
+			for _, d := range plans[i].Deferred {
+				d.Task.Priority = priority
+				run.Deferred = append(run.Deferred, d)
+			}
+		}
+		slices.SortStableFunc(run.Tasks, compareTasks)
+		slices.SortStableFunc(run.Deferred, compareDeferrals)
+	})
+	plan := Plan{AsOf: asOf, Tasks: merge(runs, func(p *Plan) []retention.Task { return p.Tasks }, compareTasks),
+		Deferred: merge(runs, func(p *Plan) []Deferral { return p.Deferred }, compareDeferrals)}
 	pAlive := map[string]float64{}
-	for i := range plans {
-		plan.Tasks = append(plan.Tasks, plans[i].Tasks...)
-		plan.Deferred = append(plan.Deferred, plans[i].Deferred...)
+	for i := range rs {
 		if rs[i].PAlive != nil {
 			pAlive[rs[i].ID] = *rs[i].PAlive
 		}
 	}
-	plan.order(pAlive)
-	slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })
+	orderRecalls(plan.Tasks, pAlive)
+	if byID := func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) }; !slices.IsSortedFunc(rs, byID) {
+		slices.SortFunc(rs, byID)
+	}
 	plan.Customers = rs
 	return plan
+}
+
+// planChunk is how many customers a worker of PlanParallel takes at a time.
+const planChunk = 64
+
+// parallel runs fn(0), …, fn(workers-1) at once and waits for them.
+func parallel(workers int, fn func(w int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { fn(w) })
+	}
+	wg.Wait()
+}
+
+// merge merges the sorted slices of(&runs[0]), of(&runs[1]), … into one,
+// taking the earliest run's element of equal ones.
+func merge[T any](runs []Plan, of func(*Plan) []T, compare func(a, b T) int) []T {
+	if len(runs) == 1 {
+		return of(&runs[0])
+	}
+	heads := make([][]T, len(runs))
+	total := 0
+	for i := range runs {
+		heads[i] = of(&runs[i])
+		total += len(heads[i])
+	}
+	out := make([]T, 0, total)
+	for len(out) < total {
+		best := -1
+		for i, h := range heads {
+			if len(h) > 0 && (best < 0 || compare(h[0], heads[best][0]) < 0) {
+				best = i
+			}
+		}
+		out = append(out, heads[best][0])
+		heads[best] = heads[best][1:]
+	}
+	return out
 }
 
 // Finish completes a plan gathered from customers planned one at a time
@@ -657,7 +745,7 @@ func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[s
 func (p *Plan) order(pAlive map[string]float64) {
 	SortTasks(p.Tasks)
 	orderRecalls(p.Tasks, pAlive)
-	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return cmp.Compare(a.Task.Key, b.Task.Key) })
+	slices.SortFunc(p.Deferred, compareDeferrals)
 }
 
 // orderRecalls reorders the lost-recall tasks of each priority by their
