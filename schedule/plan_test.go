@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -183,9 +184,20 @@ func TestPlanParallelIsIdentical(t *testing.T) {
 	pl := planner(t, nil, nil)
 	in := population(300, 5, asOf)
 	want := flat(pl.Plan(in, asOf))
-	for _, workers := range []int{2, 3, 8} {
-		if diff := cmp.Diff(want, flat(pl.PlanParallel(in, asOf, workers))); diff != "" {
-			t.Errorf("%d workers: the plan differs from 1 worker's (-1 +%d):\n%s", workers, workers, diff)
+	inputs := []struct {
+		name string
+		in   []classify.CustomerInput
+	}{
+		{"by id", in},
+		// Two workers' runs each in id order, not the whole.
+		{"halves swapped", append(slices.Clone(in[len(in)/2:]), in[:len(in)/2]...)},
+		{"shuffled", shuffled(in, 7)},
+	}
+	for _, tc := range inputs {
+		for _, workers := range []int{1, 2, 3, 8} {
+			if diff := cmp.Diff(want, flat(pl.PlanParallel(tc.in, asOf, workers))); diff != "" {
+				t.Errorf("%s, %d workers: the plan differs from 1 worker's on inputs by id (-want +got):\n%s", tc.name, workers, diff)
+			}
 		}
 	}
 }

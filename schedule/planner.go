@@ -242,7 +242,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 	}
 	pl.applyCap(&plan, capped, log, asOf)
 	SortTasks(plan.Tasks)
-	slices.SortFunc(plan.Deferred, compareDeferrals)
+	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return compareDeferrals(&a, &b) })
 	return plan
 }
 
@@ -291,10 +291,12 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 // SortTasks orders tasks as a plan lists them: by priority, due date, key
 // and customer (two customers share a key only when their records share a
 // VIN).
-func SortTasks(ts []retention.Task) { slices.SortFunc(ts, compareTasks) }
+func SortTasks(ts []retention.Task) {
+	slices.SortFunc(ts, func(a, b retention.Task) int { return compareTasks(&a, &b) })
+}
 
 // compareTasks orders tasks as SortTasks does.
-func compareTasks(a, b retention.Task) int {
+func compareTasks(a, b *retention.Task) int {
 	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
 		return c
 	}
@@ -308,7 +310,7 @@ func compareTasks(a, b retention.Task) int {
 }
 
 // compareDeferrals orders deferrals by key and customer.
-func compareDeferrals(a, b Deferral) int {
+func compareDeferrals(a, b *Deferral) int {
 	if c := cmp.Compare(a.Task.Key, b.Task.Key); c != 0 {
 		return c
 	}
@@ -642,43 +644,80 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		offsets[w] = all.Append(rankings[w])
 	}
 	tiers := all.Tiers()
+	tierOf := make([]classify.Tier, n) // by customer
 	for w, hs := range handles {
 		for h, i := range hs {
-			rs[i].Tier = tiers[offsets[w]+h]
+			tierOf[i] = tiers[offsets[w]+h]
 		}
 	}
 
-	// Each worker gathers and orders the tasks of a run of customers, and
-	// the runs, in the order of inputs, are merged. Stable sorts and a merge
-	// that takes the earlier run's of equal tasks give the order of one
-	// stable sort of all of them, whatever the number of runs.
-	runs := make([]Plan, workers)
+	// Each worker sets the tiers and priorities of a run of customers and
+	// sorts references to their tasks; the runs are merged. Tasks that
+	// compare equal (a customer given twice) keep the order of inputs, so
+	// the order is the same whatever the number of runs.
+	byTask := func(a, b taskRef) int {
+		if c := compareTasks(&plans[a.i].Tasks[a.j], &plans[b.i].Tasks[b.j]); c != 0 {
+			return c
+		}
+		return a.compare(b)
+	}
+	byDeferral := func(a, b taskRef) int {
+		if c := compareDeferrals(&plans[a.i].Deferred[a.j], &plans[b.i].Deferred[b.j]); c != 0 {
+			return c
+		}
+		return a.compare(b)
+	}
+	byID := func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) }
+	type run struct {
+		tasks, deferred []taskRef
+		recalls         []int // customers with a lost recall and a P(alive)
+		unsorted        bool  // customers out of id order
+	}
+	runs := make([]run, workers)
 	parallel(workers, func(w int) {
-		run := &runs[w]
-		for i := w * n / workers; i < (w+1)*n/workers; i++ {
-			priority := rs[i].Tier.Priority(pl.p)
-			for _, t := range plans[i].Tasks {
-				t.Priority = priority
-				run.Tasks = append(run.Tasks, t)
+		r := &runs[w]
+		lo, hi := w*n/workers, (w+1)*n/workers
+		for i := lo; i < hi; i++ {
+			rs[i].Tier = tierOf[i]
+			priority := tierOf[i].Priority(pl.p)
+			p := &plans[i]
+			for j := range p.Tasks {
+				p.Tasks[j].Priority = priority
+				r.tasks = append(r.tasks, taskRef{i, j})
+				if p.Tasks[j].Touch == retention.LostRecall && rs[i].PAlive != nil {
+					r.recalls = append(r.recalls, i)
+				}
 			}
-			for _, d := range plans[i].Deferred {
-				d.Task.Priority = priority
-				run.Deferred = append(run.Deferred, d)
+			for j := range p.Deferred {
+				p.Deferred[j].Task.Priority = priority
+				r.deferred = append(r.deferred, taskRef{i, j})
 			}
 		}
-		slices.SortStableFunc(run.Tasks, compareTasks)
-		slices.SortStableFunc(run.Deferred, compareDeferrals)
+		slices.SortFunc(r.tasks, byTask)
+		slices.SortFunc(r.deferred, byDeferral)
+		for i := max(lo, 1); i < hi && !r.unsorted; i++ {
+			r.unsorted = rs[i-1].ID > rs[i].ID // the ID only: another worker sets rs[lo-1].Tier
+		}
 	})
-	plan := Plan{AsOf: asOf, Tasks: merge(runs, func(p *Plan) []retention.Task { return p.Tasks }, compareTasks),
-		Deferred: merge(runs, func(p *Plan) []Deferral { return p.Deferred }, compareDeferrals)}
+	var taskRuns, deferredRuns [][]taskRef
 	pAlive := map[string]float64{}
-	for i := range rs {
-		if rs[i].PAlive != nil {
+	unsorted := false
+	for _, r := range runs {
+		taskRuns, deferredRuns = append(taskRuns, r.tasks), append(deferredRuns, r.deferred)
+		for _, i := range r.recalls {
 			pAlive[rs[i].ID] = *rs[i].PAlive
 		}
+		unsorted = unsorted || r.unsorted
+	}
+	plan := Plan{AsOf: asOf}
+	for _, r := range merge(taskRuns, byTask) {
+		plan.Tasks = append(plan.Tasks, plans[r.i].Tasks[r.j])
+	}
+	for _, r := range merge(deferredRuns, byDeferral) {
+		plan.Deferred = append(plan.Deferred, plans[r.i].Deferred[r.j])
 	}
 	orderRecalls(plan.Tasks, pAlive)
-	if byID := func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) }; !slices.IsSortedFunc(rs, byID) {
+	if unsorted {
 		slices.SortFunc(rs, byID)
 	}
 	plan.Customers = rs
@@ -697,28 +736,37 @@ func parallel(workers int, fn func(w int)) {
 	wg.Wait()
 }
 
-// merge merges the sorted slices of(&runs[0]), of(&runs[1]), … into one,
-// taking the earliest run's element of equal ones.
-func merge[T any](runs []Plan, of func(*Plan) []T, compare func(a, b T) int) []T {
+// taskRef is the place of a task (or deferral) of PlanParallel's customer
+// plans: the j-th of customer i's.
+type taskRef struct{ i, j int }
+
+// compare orders references by customer, then place.
+func (r taskRef) compare(o taskRef) int {
+	if c := cmp.Compare(r.i, o.i); c != 0 {
+		return c
+	}
+	return cmp.Compare(r.j, o.j)
+}
+
+// merge merges sorted runs into one.
+func merge(runs [][]taskRef, compare func(a, b taskRef) int) []taskRef {
 	if len(runs) == 1 {
-		return of(&runs[0])
+		return runs[0]
 	}
-	heads := make([][]T, len(runs))
 	total := 0
-	for i := range runs {
-		heads[i] = of(&runs[i])
-		total += len(heads[i])
+	for _, r := range runs {
+		total += len(r)
 	}
-	out := make([]T, 0, total)
-	for len(out) < total {
+	out := make([]taskRef, 0, total)
+	for len(out) < total { // few runs: the least head by a scan
 		best := -1
-		for i, h := range heads {
-			if len(h) > 0 && (best < 0 || compare(h[0], heads[best][0]) < 0) {
-				best = i
+		for k, r := range runs {
+			if len(r) > 0 && (best < 0 || compare(r[0], runs[best][0]) < 0) {
+				best = k
 			}
 		}
-		out = append(out, heads[best][0])
-		heads[best] = heads[best][1:]
+		out = append(out, runs[best][0])
+		runs[best] = runs[best][1:]
 	}
 	return out
 }
@@ -745,7 +793,7 @@ func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[s
 func (p *Plan) order(pAlive map[string]float64) {
 	SortTasks(p.Tasks)
 	orderRecalls(p.Tasks, pAlive)
-	slices.SortFunc(p.Deferred, compareDeferrals)
+	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return compareDeferrals(&a, &b) })
 }
 
 // orderRecalls reorders the lost-recall tasks of each priority by their
