@@ -183,7 +183,9 @@ func (c *Classifier) NewTierRanking() *TierRanking { return c.newTierRanking(0) 
 
 // newTierRanking is NewTierRanking with room for n customers.
 func (c *Classifier) newTierRanking(n int) *TierRanking {
-	return &TierRanking{c: c, dealers: map[string]int32{}, rows: make([]tierRow, 0, n)}
+	r := &TierRanking{c: c, dealers: map[string]int32{}}
+	r.Grow(n)
+	return r
 }
 
 // Add adds a customer and returns its handle: its index in Tiers.
@@ -230,6 +232,11 @@ func (r *TierRanking) add(in *TierInput, purchase, spend money) int {
 	r.rows = append(r.rows, row)
 	return h
 }
+
+// Grow makes room for n more customers, so that adding them does not
+// reallocate the ranking: a caller that knows how many will come saves the
+// copies of a growing slice. n < 0 is taken as 0.
+func (r *TierRanking) Grow(n int) { r.rows = slices.Grow(r.rows, max(n, 0)) }
 
 // Len returns the number of customers added.
 func (r *TierRanking) Len() int { return len(r.rows) }

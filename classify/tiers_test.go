@@ -231,6 +231,37 @@ func TestTierRankingAddResult(t *testing.T) {
 	}
 }
 
+// TestTierRankingGrow: after Grow(n), n customers are added without an
+// allocation, and the tiers are those of a ranking grown as it went.
+func TestTierRankingGrow(t *testing.T) {
+	c := newClassifier(t, nil)
+	ins := make([]TierInput, 201)
+	for i := range ins {
+		ins[i] = TierInput{Dealer: "D1", Effective: i%3 > 0, Purchase: decimal.New(int64(100_000+i%7), 0), Vehicles: 1 + i%2,
+			Spend: decimal.New(int64(i%11)*100, 0), Visits: i % 5}
+	}
+	grown, plain := c.NewTierRanking(), c.NewTierRanking()
+	grown.Grow(-1)     // nothing
+	grown.Add(&ins[0]) // the dealer's first customer enters a map
+	grown.Grow(200)
+	next := 1
+	// AllocsPerRun runs the function once more than it counts: 200 adds.
+	if allocs := testing.AllocsPerRun(1, func() {
+		for range 100 {
+			grown.Add(&ins[next])
+			next++
+		}
+	}); allocs != 0 {
+		t.Errorf("%v allocations adding 100 customers after Grow, want 0", allocs)
+	}
+	for i := range ins {
+		plain.Add(&ins[i])
+	}
+	if diff := cmp.Diff(plain.Tiers(), grown.Tiers()); diff != "" {
+		t.Errorf("tiers (-grown as it went +Grow):\n%s", diff)
+	}
+}
+
 // TestTierRankingAppend: rankings of partitions, appended, rank the whole
 // network like Tiers: dealers numbered differently in each partition,
 // amounts past four decimals (ranked as decimals) in some, handles offset.

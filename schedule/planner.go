@@ -624,6 +624,7 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 	var next atomic.Int64
 	parallel(workers, func(w int) {
 		r := pl.c.NewTierRanking()
+		r.Grow(n/workers + planChunk) // about its share
 		for {
 			lo := int(next.Add(planChunk)) - planChunk
 			if lo >= n {
@@ -709,11 +710,19 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		}
 		unsorted = unsorted || r.unsorted
 	}
+	merged := merge(taskRuns, byTask)
 	plan := Plan{AsOf: asOf}
-	for _, r := range merge(taskRuns, byTask) {
+	if len(merged) > 0 {
+		plan.Tasks = make([]retention.Task, 0, len(merged))
+	}
+	for _, r := range merged {
 		plan.Tasks = append(plan.Tasks, plans[r.i].Tasks[r.j])
 	}
-	for _, r := range merge(deferredRuns, byDeferral) {
+	merged = merge(deferredRuns, byDeferral)
+	if len(merged) > 0 {
+		plan.Deferred = make([]Deferral, 0, len(merged))
+	}
+	for _, r := range merged {
 		plan.Deferred = append(plan.Deferred, plans[r.i].Deferred[r.j])
 	}
 	orderRecalls(plan.Tasks, pAlive)
