@@ -120,11 +120,9 @@ func ExampleTierRanking() {
 			watch = append(watch, kept{in.ID, part, h})
 		}
 	}
-	whole := c.NewTierRanking()
-	offsets := []int{whole.Append(parts[0]), whole.Append(parts[1])}
-	tiers := whole.Tiers()
+	tiers := c.TiersOfParts(parts) // by part and handle
 	for _, k := range watch {
-		fmt.Println(k.id, tiers[offsets[k.part]+k.handle])
+		fmt.Println(k.id, tiers[k.part][k.handle])
 	}
 	// Output:
 	// C0 basic

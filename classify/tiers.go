@@ -160,7 +160,8 @@ const (
 // time, as a streamed evaluation sees them (Classifier.Tiers ranks a
 // slice). It keeps 48 bytes per customer, without pointers: a whole
 // network's ranking costs the garbage collector nothing to scan. Rankings
-// of partitions of a network merge (Append) into the ranking of the whole.
+// of partitions of a network merge (Append) into the ranking of the whole;
+// Classifier.TiersOfParts ranks them so and gives each part its tiers.
 type TierRanking struct {
 	c       *Classifier
 	dealers map[string]int32
@@ -267,6 +268,37 @@ func (r *TierRanking) Append(o *TierRanking) (offset int) {
 		r.big[offset+h] = in
 	}
 	return offset
+}
+
+// TiersOfParts ranks together the customers of the rankings of a
+// network's partitions (each under c's policy, each customer in one of
+// them) and returns their tiers by partition and handle:
+// TiersOfParts(parts)[i][h] is the tier of parts[i]'s customer h. It is
+// Append and Tiers with the offsets kept for the caller. It empties each
+// part once appended, so that the network's rows are not held twice.
+func (c *Classifier) TiersOfParts(parts []*TierRanking) [][]Tier {
+	whole := c.NewTierRanking()
+	n := 0
+	for _, p := range parts {
+		n += p.Len()
+	}
+	offsets := make([]int, len(parts)+1)
+	for i, p := range parts {
+		if i == 0 { // the first part's rows become the whole's, uncopied
+			whole.dealers, whole.rows, whole.big = p.dealers, p.rows, p.big
+			whole.Grow(n - len(p.rows))
+		} else {
+			offsets[i] = whole.Append(p)
+		}
+		*p = TierRanking{c: p.c, dealers: map[string]int32{}}
+	}
+	offsets[len(parts)] = whole.Len()
+	tiers := whole.Tiers()
+	out := make([][]Tier, len(parts))
+	for i := range parts {
+		out[i] = tiers[offsets[i]:offsets[i+1]:offsets[i+1]]
+	}
+	return out
 }
 
 // Tiers returns the tier of every customer added, by handle (see

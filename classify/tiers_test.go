@@ -309,6 +309,21 @@ func TestTierRankingAppend(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tiers of the appended partitions (-Tiers +TierRanking):\n%s", diff)
 	}
+
+	// The same through TiersOfParts, which empties the parts.
+	byPart := c.TiersOfParts(parts)
+	got = make([]Tier, len(ts))
+	for k := range parts {
+		if len(byPart[k]) != len(handles[k]) || parts[k].Len() != 0 {
+			t.Fatalf("part %d: %d tiers for %d customers, %d left in the part", k, len(byPart[k]), len(handles[k]), parts[k].Len())
+		}
+		for h, i := range handles[k] {
+			got[i] = byPart[k][h]
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("TiersOfParts (-Tiers +TiersOfParts):\n%s", diff)
+	}
 }
 
 // referenceTiers is POLICY.md §8 written the plain way, quadratic and in

@@ -173,7 +173,9 @@ func (l *contactLog) task(key string) taskLog {
 
 // Customer plans the day asOf of one customer: the tasks due that day and
 // the earlier ones still open. cr is the customer's classification as of
-// asOf, with its tier assigned (classify.Classifier.AssignTiers).
+// asOf, with its tier assigned (classify.Classifier.AssignTiers). The tier
+// sets the tasks' priority and nothing else, so a caller that ranks the
+// tiers later may plan with none and set the priorities then (Finish).
 func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerResult, asOf date.Date) CustomerPlan {
 	cands := pl.candidates(in, cr, asOf)
 	// Candidates that make the same task (two repair orders closed the same
@@ -615,10 +617,18 @@ func (pl *Planner) Plan(inputs []classify.CustomerInput, asOf date.Date) Plan {
 // share of the tasks, and the shares are merged. The result is the same,
 // byte for byte, for any number of workers.
 func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date, workers int) Plan {
+	workers = max(1, min(workers, (len(inputs)+planChunk-1)/planChunk))
+	rs, plans, tierOf := pl.planAll(inputs, asOf, workers)
+	return pl.gather(rs, plans, tierOf, asOf, workers)
+}
+
+// planAll classifies and plans every customer on the workers, before the
+// tiers are known (the tasks' priorities are Basic's), and returns the
+// results, the plans and the tiers, by customer.
+func (pl *Planner) planAll(inputs []classify.CustomerInput, asOf date.Date, workers int) (
+	rs []classify.CustomerResult, plans []CustomerPlan, tierOf []classify.Tier) {
 	n := len(inputs)
-	workers = max(1, min(workers, (n+planChunk-1)/planChunk))
-	rs := make([]classify.CustomerResult, n)
-	plans := make([]CustomerPlan, n)
+	rs, plans = make([]classify.CustomerResult, n), make([]CustomerPlan, n)
 	rankings := make([]*classify.TierRanking, workers)
 	handles := make([][]int, workers) // the customer of each handle of a worker's ranking
 	var next atomic.Int64
@@ -632,30 +642,29 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 			}
 			for i := lo; i < min(lo+planChunk, n); i++ {
 				rs[i] = pl.c.Customer(&inputs[i], asOf)
-				plans[i] = pl.Customer(&inputs[i], &rs[i], asOf) // priorities set below
+				plans[i] = pl.Customer(&inputs[i], &rs[i], asOf)
 				r.AddResult(&rs[i])
 				handles[w] = append(handles[w], i)
 			}
 		}
 		rankings[w] = r
 	})
-	all := rankings[0]
-	offsets := make([]int, workers)
-	for w := 1; w < workers; w++ {
-		offsets[w] = all.Append(rankings[w])
-	}
-	tiers := all.Tiers()
-	tierOf := make([]classify.Tier, n) // by customer
-	for w, hs := range handles {
-		for h, i := range hs {
-			tierOf[i] = tiers[offsets[w]+h]
+	tierOf = make([]classify.Tier, n)
+	for w, tiers := range pl.c.TiersOfParts(rankings) {
+		for h, i := range handles[w] {
+			tierOf[i] = tiers[h]
 		}
 	}
+	return rs, plans, tierOf
+}
 
-	// Each worker sets the tiers and priorities of a run of customers and
-	// sorts references to their tasks; the runs are merged. Tasks that
-	// compare equal (a customer given twice) keep the order of inputs, so
-	// the order is the same whatever the number of runs.
+// gather sets the tiers and the priorities they give, and gathers the plans
+// into one: each worker sorts references to the tasks of a run of
+// customers, and the runs are merged. Tasks that compare equal (a customer
+// given twice) keep the order of inputs, so the order is the same whatever
+// the number of runs.
+func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, tierOf []classify.Tier, asOf date.Date,
+	workers int) Plan {
 	byTask := func(a, b taskRef) int {
 		if c := compareTasks(&plans[a.i].Tasks[a.j], &plans[b.i].Tasks[b.j]); c != 0 {
 			return c
@@ -668,12 +677,12 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		}
 		return a.compare(b)
 	}
-	byID := func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) }
 	type run struct {
 		tasks, deferred []taskRef
 		recalls         []int // customers with a lost recall and a P(alive)
 		unsorted        bool  // customers out of id order
 	}
+	n := len(rs)
 	runs := make([]run, workers)
 	parallel(workers, func(w int) {
 		r := &runs[w]
@@ -710,24 +719,12 @@ func (pl *Planner) PlanParallel(inputs []classify.CustomerInput, asOf date.Date,
 		}
 		unsorted = unsorted || r.unsorted
 	}
-	merged := merge(taskRuns, byTask)
-	plan := Plan{AsOf: asOf}
-	if len(merged) > 0 {
-		plan.Tasks = make([]retention.Task, 0, len(merged))
-	}
-	for _, r := range merged {
-		plan.Tasks = append(plan.Tasks, plans[r.i].Tasks[r.j])
-	}
-	merged = merge(deferredRuns, byDeferral)
-	if len(merged) > 0 {
-		plan.Deferred = make([]Deferral, 0, len(merged))
-	}
-	for _, r := range merged {
-		plan.Deferred = append(plan.Deferred, plans[r.i].Deferred[r.j])
-	}
+	plan := Plan{AsOf: asOf,
+		Tasks:    pick(merge(taskRuns, byTask), func(r taskRef) retention.Task { return plans[r.i].Tasks[r.j] }),
+		Deferred: pick(merge(deferredRuns, byDeferral), func(r taskRef) Deferral { return plans[r.i].Deferred[r.j] })}
 	orderRecalls(plan.Tasks, pAlive)
 	if unsorted {
-		slices.SortFunc(rs, byID)
+		slices.SortFunc(rs, func(a, b classify.CustomerResult) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	plan.Customers = rs
 	return plan
@@ -755,6 +752,19 @@ func (r taskRef) compare(o taskRef) int {
 		return c
 	}
 	return cmp.Compare(r.j, o.j)
+}
+
+// pick returns the values the references refer to, in their order (nil for
+// none).
+func pick[T any](refs []taskRef, at func(taskRef) T) []T {
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]T, len(refs))
+	for k, r := range refs {
+		out[k] = at(r)
+	}
+	return out
 }
 
 // merge merges sorted runs into one.
@@ -794,12 +804,6 @@ func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[s
 	for i := range p.Deferred {
 		p.Deferred[i].Task.Priority = tierOf[p.Deferred[i].Task.Customer].Priority(pl.p)
 	}
-	p.order(pAlive)
-}
-
-// order sorts the tasks (SortTasks, then the lost-recall tasks by P(alive))
-// and the deferrals by key.
-func (p *Plan) order(pAlive map[string]float64) {
 	SortTasks(p.Tasks)
 	orderRecalls(p.Tasks, pAlive)
 	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return compareDeferrals(&a, &b) })

@@ -143,8 +143,9 @@ type row struct {
 	extra    string
 }
 
-// memRepeats is the least number of repeats of the measurements in memory.
-const memRepeats = 9
+// minMemRepeats is the least number of repeats of the measurements in
+// memory.
+const minMemRepeats = 9
 
 func bench(c config, out io.Writer) error {
 	ctx := context.Background()
@@ -183,10 +184,10 @@ func bench(c config, out io.Writer) error {
 		}
 	}
 	// The runs in memory are short and their spread on a shared machine
-	// wide, so they are repeated at least memRepeats times.
-	memRepeats := max(c.repeats, memRepeats)
-	fmt.Fprintf(out, "in memory: %d repeats\n", memRepeats)
-	ss, err := interleave(memRepeats, floor, eval(1), eval(2))
+	// wide, so they are repeated at least minMemRepeats times.
+	inMemory := max(c.repeats, minMemRepeats)
+	fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
+	ss, err := interleave(inMemory, floor, eval(1), eval(2))
 	if err != nil {
 		return err
 	}

@@ -250,22 +250,19 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 		return schedule.Plan{}, n, err
 	}
 	plan := schedule.Plan{AsOf: asOf}
-	ranking := c.NewTierRanking()
-	offsets := make([]int, workers)
+	rankings := make([]*classify.TierRanking, workers)
 	pAlive := map[string]float64{}
 	for i := range parts {
-		offsets[i] = ranking.Append(parts[i].ranking)
-		parts[i].ranking = nil
+		rankings[i] = parts[i].ranking
 		plan.Tasks = append(plan.Tasks, parts[i].plan.Tasks...)
 		plan.Deferred = append(plan.Deferred, parts[i].plan.Deferred...)
 		parts[i].plan = schedule.Plan{}
 		maps.Copy(pAlive, parts[i].pAlive)
 	}
-	tiers := ranking.Tiers()
 	tierOf := map[string]classify.Tier{}
-	for i := range parts {
+	for i, tiers := range c.TiersOfParts(rankings) {
 		for id, h := range parts[i].handle {
-			tierOf[id] = tiers[offsets[i]+h]
+			tierOf[id] = tiers[h]
 		}
 	}
 	e.Planner.Finish(&plan, tierOf, pAlive)
