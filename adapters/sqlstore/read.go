@@ -10,7 +10,6 @@ import (
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
-	"github.com/shopspring/decimal"
 )
 
 // stream runs a query and yields one value per row (or per group of rows:
@@ -41,6 +40,46 @@ func stream[T any](ctx context.Context, s *Store, op, query string, args []any,
 		}
 	}
 }
+
+// textStream is stream for a dialect with TextRows: the rows are read
+// natively and scanned from their text (scan), or, when TextRows cannot
+// read them, through database/sql by sqlScan.
+func textStream[T any](ctx context.Context, s *Store, op, query string, args []any, scan func(cols [][]byte) (T, error),
+	sqlScan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
+	if s.dialect.TextRows == nil {
+		return stream(ctx, s, op, query, args, sqlScan)
+	}
+	return func(yield func(T, error) bool) {
+		var zero T
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			yield(zero, s.wrap(ctx, op, err))
+			return
+		}
+		stopped := false
+		err = s.dialect.TextRows(ctx, conn, query, args, func(cols [][]byte) error {
+			v, err := scan(cols)
+			if err != nil {
+				return err
+			}
+			if !yield(v, nil) {
+				stopped = true
+				return errStopped
+			}
+			return nil
+		})
+		conn.Close()
+		switch {
+		case errors.Is(err, errors.ErrUnsupported):
+			stream(ctx, s, op, query, args, sqlScan)(yield)
+		case err != nil && !stopped:
+			yield(zero, s.wrap(ctx, op, err))
+		}
+	}
+}
+
+// errStopped ends a TextRows read whose consumer has stopped.
+var errStopped = errors.New("sqlstore: stopped")
 
 // all collects a stream.
 func all[T any](seq iter.Seq2[T, error]) ([]T, error) {
@@ -174,7 +213,7 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		hs := newHistoryScan()    // per iteration: two ranges of the stream share nothing
 		var buf []retention.Visit // the current vehicle's, until it is yielded
-		histories := runs(stream(ctx, s, op, q, args, hs.scan), func(r *historyRow) string { return r.vin },
+		histories := runs(textStream(ctx, s, op, q, args, hs.scanText, hs.scan), func(r *historyRow) string { return r.vin },
 			func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
 				switch {
 				case r.vehicle != nil:
@@ -292,11 +331,13 @@ type historyScan struct {
 	deliveredOpened, insuranceClosed dateCol
 	odometer                         int64
 	consultantKind, purchaseAdvisor  string
-	priceAmount                      string
+	priceAmount                      sql.RawBytes // NUMERIC, converted at once (decimalOf)
 	inspection                       dateCol
 	scrapped                         sql.NullBool
-	technician, codes                sql.NullString
+	technician                       sql.NullString
+	codes                            sql.RawBytes // JSON (codesOf)
 	dest                             []any
+	names                            interner // for scanText
 }
 
 func newHistoryScan() *historyScan {
@@ -307,18 +348,83 @@ func newHistoryScan() *historyScan {
 	return h
 }
 
-// scan reads a row.
+// scan reads a row through database/sql.
 func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 	if err := rs.Scan(h.dest...); err != nil {
 		return historyRow{}, err
 	}
+	return h.build()
+}
+
+// scanText reads a row whose columns come in PostgreSQL's text format (nil
+// for NULL, dates as ISO: Dialect.TextRows). The strings that repeat from
+// row to row (a vehicle's customer and VIN on each of its visits, dealers,
+// advisors, technicians, enumerations) are kept once, not copied per row.
+func (h *historyScan) scanText(cols [][]byte) (historyRow, error) {
+	if len(cols) != len(h.dest) {
+		return historyRow{}, fmt.Errorf("sqlstore: %d columns in a history row, want %d", len(cols), len(h.dest))
+	}
+	kind, err := intOf(cols[0])
+	if err != nil {
+		return historyRow{}, fmt.Errorf("sqlstore: history row of kind %q", cols[0])
+	}
+	h.kind, h.customer, h.vin = kind, reuse(h.customer, cols[1]), reuse(h.vin, cols[2])
+	collection, id := "vehicles", h.vin
+	if kind == 0 {
+		h.modelID = h.names.of(cols[3])
+	} else {
+		h.modelID = string(cols[3]) // a visit's id: one per row
+		collection, id = "visits", h.modelID
+	}
+	h.dealer, h.consultantKind, h.purchaseAdvisor = h.names.of(cols[4]), h.names.of(cols[8]), h.names.of(cols[9])
+	// The columns' fields, as the vehicle's row and a visit's name them.
+	dates := []struct {
+		d              *dateCol
+		col            int
+		vehicle, visit string
+	}{{&h.deliveredOpened, 5, "deliveredOn", "openedOn"}, {&h.insuranceClosed, 6, "insuranceExpiresOn", "closedOn"},
+		{&h.inspection, 11, "inspectionDueOn", "inspectionDueOn"}}
+	for _, c := range dates {
+		if err := c.d.text(cols[c.col]); err != nil {
+			return historyRow{}, unreadable(collection, id, fieldOf(kind, c.vehicle, c.visit), err)
+		}
+	}
+	if h.odometer, err = intOf(cols[7]); err != nil {
+		return historyRow{}, unreadable(collection, id, fieldOf(kind, "deliveryOdometerKm", "odometerKm"), err)
+	}
+	h.priceAmount = cols[10]
+	h.scrapped = sql.NullBool{Bool: string(cols[12]) == "t", Valid: cols[12] != nil}
+	h.technician = sql.NullString{String: h.names.of(cols[13]), Valid: cols[13] != nil}
+	h.codes = cols[14]
+	return h.build()
+}
+
+// fieldOf names a column of the history query by the kind of its row.
+func fieldOf(kind int64, vehicle, visit string) string {
+	if kind == 0 {
+		return vehicle
+	}
+	return visit
+}
+
+// reuse returns prev when b spells it, else b as a new string: a vehicle's
+// customer and VIN come again on each of its visits' rows.
+func reuse(prev string, b []byte) string {
+	if string(b) == prev {
+		return prev
+	}
+	return string(b)
+}
+
+// build converts the row scanned into h.
+func (h *historyScan) build() (historyRow, error) {
 	r := historyRow{vin: h.vin}
 	if h.kind == 0 {
 		v := &retention.Vehicle{VIN: h.vin, Customer: h.customer, Model: h.modelID, Dealer: h.dealer,
 			DeliveredOn: h.deliveredOpened.D, DeliveryOdometerKm: int(h.odometer), SalesConsultant: h.consultantKind,
 			Scrapped: h.scrapped.Bool, InsuranceExpiresOn: h.insuranceClosed.ptr(), InspectionDueOn: h.inspection.ptr()}
 		var err error
-		if v.Price, err = decimal.NewFromString(h.priceAmount); err != nil {
+		if v.Price, err = decimalOf(h.priceAmount); err != nil {
 			return r, unreadable("vehicles", v.VIN, "price", err)
 		}
 		if err := v.Purchase.UnmarshalText([]byte(h.purchaseAdvisor)); err != nil {
@@ -331,20 +437,14 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 	vi.ID, vi.VIN, vi.Dealer, vi.OpenedOn, vi.ClosedOn = h.modelID, h.vin, h.dealer, h.deliveredOpened.D, h.insuranceClosed.D
 	vi.OdometerKm, vi.Advisor, vi.Technician = int(h.odometer), h.purchaseAdvisor, h.technician.String
 	var err error
-	if vi.Amount, err = decimal.NewFromString(h.priceAmount); err != nil {
+	if vi.Amount, err = decimalOf(h.priceAmount); err != nil {
 		return r, unreadable("visits", vi.ID, "amount", err)
 	}
 	if err := vi.Kind.UnmarshalText([]byte(h.consultantKind)); err != nil {
 		return r, unreadable("visits", vi.ID, "kind", err)
 	}
-	switch h.codes.String { // the common cases, without the JSON decoder
-	case "null":
-	case "[]":
-		vi.ComplaintCodes = []string{}
-	default:
-		if err := (jsonCol{&vi.ComplaintCodes}).Scan(h.codes.String); err != nil {
-			return r, unreadable("visits", vi.ID, "complaintCodes", err)
-		}
+	if vi.ComplaintCodes, err = codesOf(h.codes); err != nil {
+		return r, unreadable("visits", vi.ID, "complaintCodes", err)
 	}
 	return r, nil
 }

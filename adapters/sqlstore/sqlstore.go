@@ -65,6 +65,16 @@ type Dialect struct {
 	// before its first row. SQLite has no LATERAL; its planner walks the
 	// UNION ALL form in index order.
 	LateralHistories bool
+	// TextRows, when not nil, reads the rows of a query on conn natively,
+	// bypassing database/sql: it calls row with each row's columns in
+	// PostgreSQL's text format (nil for NULL, dates in ISO form), the
+	// slices valid only until row returns, and returns row's first error.
+	// It returns errors.ErrUnsupported, having read nothing, when it cannot
+	// (another driver's connection, a session whose DateStyle is not ISO);
+	// the query then runs through database/sql. Histories, the stream of
+	// most rows, uses it: database/sql converts every column into an
+	// interface value (an allocation each) before it is scanned.
+	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 
 // Options configure a Store. A nil *Options means the defaults.

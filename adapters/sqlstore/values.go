@@ -1,13 +1,16 @@
 package sqlstore
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
 )
 
 // The conversions between records and columns, written once for both
@@ -80,6 +83,15 @@ func (c *dateCol) parse(s string) error {
 	return err
 }
 
+// text reads a DATE in PostgreSQL's ISO text format, nil for NULL.
+func (c *dateCol) text(b []byte) error {
+	if b == nil {
+		c.Valid = false
+		return nil
+	}
+	return c.parse(string(b))
+}
+
 func (c *dateCol) ptr() *date.Date {
 	if !c.Valid {
 		return nil
@@ -150,4 +162,133 @@ func (c jsonCol) Scan(v any) error {
 		return json.Unmarshal(x, c.into)
 	}
 	return fmt.Errorf("sqlstore: cannot scan %T as JSON", v)
+}
+
+// decimalOf converts a NUMERIC read as text ("-12.50") into the decimal
+// that decimal.NewFromString returns for it, with the same coefficient and
+// exponent, without its string handling and big-integer parsing for the
+// common case: an optional minus sign, at most 18 digits and an optional
+// fraction. Anything else (an exponent, more digits) goes through
+// NewFromString.
+func decimalOf(b []byte) (decimal.Decimal, error) {
+	i, neg := 0, false
+	if len(b) > 0 && b[0] == '-' {
+		neg, i = true, 1
+	}
+	var v int64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			digits = 19 // not the common case
+		}
+		if digits > 18 {
+			return decimal.NewFromString(string(b))
+		}
+	}
+	if digits == 0 || (dot && frac == 0) {
+		return decimal.NewFromString(string(b)) // "", "-", "1.": its error or its reading
+	}
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, int32(-frac)), nil
+}
+
+// codesOf reads a visit's complaint codes, a JSON array of strings, as
+// json.Unmarshal does: "null" is nil, "[]" empty. Arrays as jsonArg writes
+// them (["A1","B2"]: no spaces, codes of printable ASCII without quotes or
+// backslashes) are split without the JSON decoder; anything else goes
+// through it.
+func codesOf(b []byte) ([]string, error) {
+	switch string(b) {
+	case "null":
+		return nil, nil
+	case "[]":
+		return []string{}, nil
+	}
+	if len(b) >= 4 && b[0] == '[' && b[1] == '"' && b[len(b)-2] == '"' && b[len(b)-1] == ']' {
+		inner := b[2 : len(b)-2] // A1","B2
+		codes := make([]string, 0, bytes.Count(inner, []byte(`","`))+1)
+		for part := range bytes.SplitSeq(inner, []byte(`","`)) {
+			if !plainCode(part) {
+				codes = nil
+				break
+			}
+			codes = append(codes, string(part))
+		}
+		if codes != nil {
+			return codes, nil
+		}
+	}
+	var codes []string
+	err := json.Unmarshal(b, &codes)
+	return codes, err
+}
+
+// plainCode reports whether a JSON string's contents need no decoding:
+// printable ASCII without quotes or backslashes.
+func plainCode(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// intOf reads an integer in the text format: digits after an optional
+// minus sign, as strconv.ParseInt reads them, without copying b for the
+// common case (at most 18 digits).
+func intOf(b []byte) (int64, error) {
+	digits := b
+	if len(b) > 0 && b[0] == '-' {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	var v int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(string(b), 10, 64)
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if len(digits) < len(b) {
+		v = -v
+	}
+	return v, nil
+}
+
+// interner keeps one copy of each string it is given, up to a bound: the
+// names that repeat across the rows of a stream (dealers, staff,
+// enumerations) then cost one allocation each, not one per row. Past the
+// bound (a column of distinct values) it copies without keeping.
+type interner struct{ m map[string]string }
+
+// internMax bounds an interner: staff and dealers of a large network.
+const internMax = 1 << 14
+
+// of returns b as a string, kept once.
+func (in *interner) of(b []byte) string {
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if in.m == nil {
+		in.m = map[string]string{}
+	}
+	if len(in.m) < internMax {
+		in.m[s] = s
+	}
+	return s
 }

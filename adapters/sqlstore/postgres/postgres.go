@@ -6,31 +6,64 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // Dialect returns the PostgreSQL dialect of sqlstore: errors classified by
 // SQLSTATE, unique_violation (23505) as a conflict, foreign_key_violation
 // (23503), not_null_violation (23502) and check_violation (23514) as
-// invalid input.
+// invalid input. Histories are read through pgx's own interface (TextRows)
+// on connections of its database/sql driver.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "postgres", MaxParams: 65535, BatchRows: 500, LateralHistories: true, Kind: func(err error) retention.Kind {
-		var e *pgconn.PgError
-		if !errors.As(err, &e) {
+	return sqlstore.Dialect{Name: "postgres", MaxParams: 65535, BatchRows: 500, LateralHistories: true, TextRows: textRows,
+		Kind: func(err error) retention.Kind {
+			var e *pgconn.PgError
+			if !errors.As(err, &e) {
+				return 0
+			}
+			switch e.Code {
+			case "23505":
+				return retention.ErrConflict
+			case "23503", "23502", "23514":
+				return retention.ErrInvalid
+			}
 			return 0
+		}}
+}
+
+// textRows is the dialect's TextRows: on a connection of pgx's database/sql
+// driver, it runs the query through pgx itself and hands over each row's
+// columns as they came over the wire, every one asked for in the text
+// format. A session whose DateStyle does not write dates in ISO form is
+// left to database/sql, which reads them in the binary format.
+func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error {
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return errors.ErrUnsupported
 		}
-		switch e.Code {
-		case "23505":
-			return retention.ErrConflict
-		case "23503", "23502", "23514":
-			return retention.ErrInvalid
+		pc := c.Conn()
+		if !strings.HasPrefix(pc.PgConn().ParameterStatus("DateStyle"), "ISO") {
+			return errors.ErrUnsupported
 		}
-		return 0
-	}}
+		rows, err := pc.Query(ctx, query, append([]any{pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := row(rows.RawValues()); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // Open connects to the database of a DSN ("postgres://user@host:port/db" or

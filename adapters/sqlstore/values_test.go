@@ -1,0 +1,101 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// sameDecimal reports whether decimalOf(s) is what decimal.NewFromString
+// returns: the same coefficient and exponent (so the same String), or an
+// error for both.
+func sameDecimal(t *testing.T, s string) {
+	t.Helper()
+	got, gotErr := decimalOf([]byte(s))
+	want, wantErr := decimal.NewFromString(s)
+	if (gotErr != nil) != (wantErr != nil) {
+		t.Fatalf("decimalOf(%q) error %v, NewFromString error %v", s, gotErr, wantErr)
+	}
+	if gotErr == nil && (got.Exponent() != want.Exponent() || got.Coefficient().Cmp(want.Coefficient()) != 0) {
+		t.Fatalf("decimalOf(%q) = %s (%s e%d), NewFromString = %s (%s e%d)", s, got, got.Coefficient(), got.Exponent(),
+			want, want.Coefficient(), want.Exponent())
+	}
+}
+
+func TestDecimalOf(t *testing.T) {
+	for _, s := range []string{"0", "-0", "0.00", "-0.00", "12", "12.5", "12.50", "-12.50", "0012.50", ".5", "-.5",
+		"999999999999999999", "-999999999999999999", "99999999999999999.9", // 18 digits: the fast path's longest
+		"1000000000000000000", "9999999999999999999.99", "123456789012345678901234567890.1234", // longer
+		"1e3", "1.5E-2", "+7", "+7.25", "", "-", ".", "1.", "-1.", "1..2", "1.2.3", "abc", "12a", " 1", "1 ", "--1"} {
+		sameDecimal(t, s)
+	}
+}
+
+func FuzzDecimalOf(f *testing.F) {
+	for _, s := range []string{"12.50", "-0.01", "999999999999999999", "1e3", "+1", "."} {
+		f.Add(s)
+	}
+	f.Fuzz(sameDecimal)
+}
+
+// sameCodes reports whether codesOf(s) is what json.Unmarshal reads.
+func sameCodes(t *testing.T, s string) {
+	t.Helper()
+	got, gotErr := codesOf([]byte(s))
+	var want []string
+	wantErr := json.Unmarshal([]byte(s), &want)
+	if (gotErr != nil) != (wantErr != nil) {
+		t.Fatalf("codesOf(%q) error %v, json.Unmarshal error %v", s, gotErr, wantErr)
+	}
+	if gotErr != nil {
+		return
+	}
+	if (got == nil) != (want == nil) {
+		t.Fatalf("codesOf(%q) = %#v, json.Unmarshal reads %#v", s, got, want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("codesOf(%q) (-json.Unmarshal +codesOf):\n%s", s, diff)
+	}
+}
+
+func TestCodesOf(t *testing.T) {
+	for _, s := range []string{"null", "[]", `["A1"]`, `["A1","B2"]`, `["A1","B2","C3"]`, `[""]`, `["",""]`, `["A1",""]`,
+		`["A\"1"]`, `["A\\1"]`, `["A\u00e91"]`, `["é"]`, "[\"\xff\"]", "[\"a\tb\"]", `["A1", "B2"]`, `[ "A1"]`,
+		`["A"",""B"]`, `["A1","B2`, `["A1"`, `[1]`, `[null]`, `{}`, ``, `"A1"`, `["A1"]x`, `[]  `} {
+		sameCodes(t, s)
+	}
+}
+
+func FuzzCodesOf(f *testing.F) {
+	for _, s := range []string{`["A1","B2"]`, "null", "[]", `["A\"1"]`, `[""]`} {
+		f.Add(s)
+	}
+	f.Fuzz(sameCodes)
+}
+
+// sameInt reports whether intOf(s) is what strconv.ParseInt reads.
+func sameInt(t *testing.T, s string) {
+	t.Helper()
+	got, gotErr := intOf([]byte(s))
+	want, wantErr := strconv.ParseInt(s, 10, 64)
+	if (gotErr != nil) != (wantErr != nil) || got != want {
+		t.Fatalf("intOf(%q) = %d, %v; strconv.ParseInt: %d, %v", s, got, gotErr, want, wantErr)
+	}
+}
+
+func TestIntOf(t *testing.T) {
+	for _, s := range []string{"0", "-0", "7", "-7", "0042", "999999999999999999", "-999999999999999999",
+		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "", "-", "+7", "1.0", "1e3", " 1", "x"} {
+		sameInt(t, s)
+	}
+}
+
+func FuzzIntOf(f *testing.F) {
+	for _, s := range []string{"12", "-3", "9223372036854775807", "+1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(sameInt)
+}
