@@ -137,8 +137,30 @@ func (s *Store) Customer(ctx context.Context, id string) (retention.Customer, er
 
 // Customers streams every customer, by id.
 func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, error] {
-	return stream(ctx, s, "sqlstore.Customers", `SELECT `+customerCols+` FROM customers ORDER BY id`, nil,
-		func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })
+	return func(yield func(retention.Customer, error) bool) {
+		var names interner // per iteration, like the stream's rows
+		textStream(ctx, s, "sqlstore.Customers", `SELECT `+customerCols+` FROM customers ORDER BY id`, nil,
+			func(cols [][]byte) (retention.Customer, error) { return scanCustomerText(cols, &names) },
+			func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })(yield)
+	}
+}
+
+// scanCustomerText reads a customer's row (customerCols) in the text
+// format (Dialect.TextRows).
+func scanCustomerText(cols [][]byte, names *interner) (retention.Customer, error) {
+	if len(cols) != 10 {
+		return retention.Customer{}, fmt.Errorf("sqlstore: %d columns in a customer row, want 10", len(cols))
+	}
+	x := retention.Customer{ID: string(cols[0]), Name: string(cols[1]), Phone: string(cols[2]), VIP: isTrue(cols[5]),
+		Region: names.of(cols[6]), DoNotContact: isTrue(cols[7]), AllowServiceFollowups: isTrue(cols[9])}
+	var birthday dateCol
+	referrals, err := intOf(cols[8])
+	if err := firstField(field{"birthday", birthday.text(cols[3])}, field{"kind", x.Kind.UnmarshalText(cols[4])},
+		field{"referrals", err}); err != nil {
+		return x, unreadable("customers", x.ID, err.name, err.err)
+	}
+	x.Birthday, x.Referrals = birthday.ptr(), int(referrals)
+	return x, nil
 }
 
 // historyQuery reads the vehicles and their visits as two kinds of rows in
@@ -377,23 +399,16 @@ func (h *historyScan) scanText(cols [][]byte) (historyRow, error) {
 		collection, id = "visits", h.modelID
 	}
 	h.dealer, h.consultantKind, h.purchaseAdvisor = h.names.of(cols[4]), h.names.of(cols[8]), h.names.of(cols[9])
-	// The columns' fields, as the vehicle's row and a visit's name them.
-	dates := []struct {
-		d              *dateCol
-		col            int
-		vehicle, visit string
-	}{{&h.deliveredOpened, 5, "deliveredOn", "openedOn"}, {&h.insuranceClosed, 6, "insuranceExpiresOn", "closedOn"},
-		{&h.inspection, 11, "inspectionDueOn", "inspectionDueOn"}}
-	for _, c := range dates {
-		if err := c.d.text(cols[c.col]); err != nil {
-			return historyRow{}, unreadable(collection, id, fieldOf(kind, c.vehicle, c.visit), err)
-		}
+	odometer, err := intOf(cols[7])
+	if err := firstField(field{fieldOf(kind, "deliveredOn", "openedOn"), h.deliveredOpened.text(cols[5])},
+		field{fieldOf(kind, "insuranceExpiresOn", "closedOn"), h.insuranceClosed.text(cols[6])},
+		field{"inspectionDueOn", h.inspection.text(cols[11])},
+		field{fieldOf(kind, "deliveryOdometerKm", "odometerKm"), err}); err != nil {
+		return historyRow{}, unreadable(collection, id, err.name, err.err)
 	}
-	if h.odometer, err = intOf(cols[7]); err != nil {
-		return historyRow{}, unreadable(collection, id, fieldOf(kind, "deliveryOdometerKm", "odometerKm"), err)
-	}
+	h.odometer = odometer
 	h.priceAmount = cols[10]
-	h.scrapped = sql.NullBool{Bool: string(cols[12]) == "t", Valid: cols[12] != nil}
+	h.scrapped = sql.NullBool{Bool: isTrue(cols[12]), Valid: cols[12] != nil}
 	h.technician = sql.NullString{String: h.names.of(cols[13]), Valid: cols[13] != nil}
 	h.codes = cols[14]
 	return h.build()
@@ -514,8 +529,26 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 			var r row
 			return r, scanContact(rs, &r.contact, &r.customer, &seq)
 		}
+		var prev row
+		var names interner
+		scanText := func(cols [][]byte) (row, error) {
+			if len(cols) != 9 {
+				return row{}, fmt.Errorf("sqlstore: %d columns in a contact row, want 9", len(cols))
+			}
+			r := row{customer: reuse(prev.customer, cols[0])}
+			x := &r.contact
+			x.Task, x.LossReason, x.PreferredTime = reuse(prev.contact.Task, cols[2]), names.of(cols[6]), names.of(cols[8])
+			var at instantCol
+			if err := firstField(field{"at", at.text(cols[3])}, field{"channel", x.Channel.UnmarshalText(cols[4])},
+				field{"outcome", x.Outcome.UnmarshalText(cols[5])},
+				field{"preferredChannel", x.PreferredChannel.UnmarshalText(cols[7])}); err != nil {
+				return r, unreadable("contacts", x.Task, err.name, err.err)
+			}
+			x.At, prev = at.T, r
+			return r, nil
+		}
 		var buf []retention.Contact // the current customer's, until it is yielded
-		contacts := runs(stream(ctx, s, "sqlstore.CustomerContacts", q, args, scan), func(r *row) string { return r.customer },
+		contacts := runs(textStream(ctx, s, "sqlstore.CustomerContacts", q, args, scanText, scan), func(r *row) string { return r.customer },
 			func(cur *retention.CustomerContacts, r *row, first bool) error {
 				if first {
 					*cur = retention.CustomerContacts{Customer: r.customer, Contacts: buf[:0]}

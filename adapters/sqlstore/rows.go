@@ -131,3 +131,19 @@ func firstErr(errs ...error) error {
 	}
 	return nil
 }
+
+// field is the outcome of reading one field of a record.
+type field struct {
+	name string
+	err  error
+}
+
+// firstField returns the first of fs that failed, or nil.
+func firstField(fs ...field) *field {
+	for i := range fs {
+		if fs[i].err != nil {
+			return &fs[i]
+		}
+	}
+	return nil
+}

@@ -13,6 +13,11 @@
 // NUMERIC in PostgreSQL), instants in UTC. Every statement is
 // parameterised. Driver errors are translated at the boundary by their
 // numeric codes (Dialect.Kind) and kept wrapped.
+//
+// A dialect may read the rows of the streams a plan reads whole
+// (customers, histories, contact attempts) past database/sql
+// (Dialect.TextRows): PostgreSQL's does, through pgx on the same
+// connections.
 package sqlstore
 
 import (
@@ -67,13 +72,15 @@ type Dialect struct {
 	LateralHistories bool
 	// TextRows, when not nil, reads the rows of a query on conn natively,
 	// bypassing database/sql: it calls row with each row's columns in
-	// PostgreSQL's text format (nil for NULL, dates in ISO form), the
-	// slices valid only until row returns, and returns row's first error.
+	// PostgreSQL's text format (nil for NULL, dates and instants in ISO
+	// form, instants with the session's offset), the slices valid only
+	// until row returns, and returns row's first error.
 	// It returns errors.ErrUnsupported, having read nothing, when it cannot
 	// (another driver's connection, a session whose DateStyle is not ISO);
-	// the query then runs through database/sql. Histories, the stream of
-	// most rows, uses it: database/sql converts every column into an
-	// interface value (an allocation each) before it is scanned.
+	// the query then runs through database/sql. The streams a plan reads
+	// whole (Customers, Histories, CustomerContacts) use it: database/sql
+	// converts every column into an interface value (an allocation each)
+	// before it is scanned.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 

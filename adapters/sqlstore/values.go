@@ -128,6 +128,34 @@ func (c *instantCol) Scan(v any) error {
 	return err
 }
 
+// text reads a TIMESTAMPTZ in PostgreSQL's ISO text format
+// ("2026-11-22 09:30:00.25+00", the offset the session's time zone's: ±hh,
+// ±hh:mm or ±hh:mm:ss), nil for NULL.
+func (c *instantCol) text(b []byte) error {
+	if b == nil {
+		c.Valid = false
+		return nil
+	}
+	layout := ""
+	if i := bytes.LastIndexAny(b, "+-"); i >= len("2006-01-02 15:04:05") {
+		switch len(b) - i {
+		case len("+07"):
+			layout = "2006-01-02 15:04:05.999999-07"
+		case len("+07:00"):
+			layout = "2006-01-02 15:04:05.999999-07:00"
+		case len("+07:00:00"):
+			layout = "2006-01-02 15:04:05.999999-07:00:00"
+		}
+	}
+	if layout == "" {
+		c.Valid = false
+		return fmt.Errorf("sqlstore: cannot read %q as an instant", b)
+	}
+	t, err := time.Parse(layout, string(b))
+	c.T, c.Valid = t.UTC(), err == nil
+	return err
+}
+
 func (c *instantCol) ptr() *time.Time {
 	if !c.Valid {
 		return nil
@@ -292,3 +320,6 @@ func (in *interner) of(b []byte) string {
 	}
 	return s
 }
+
+// isTrue reads a BOOLEAN in the text format.
+func isTrue(b []byte) bool { return string(b) == "t" }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -98,4 +99,46 @@ func FuzzIntOf(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(sameInt)
+}
+
+func TestInstantText(t *testing.T) {
+	at := func(s string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.UTC()
+	}
+	for _, c := range []struct {
+		text string
+		want time.Time // zero: an error
+	}{
+		{"2026-11-22 09:30:00+00", at("2026-11-22T09:30:00Z")},
+		{"2026-11-22 09:30:00.25+00", at("2026-11-22T09:30:00.25Z")},
+		{"2026-11-22 09:30:00.123456+00", at("2026-11-22T09:30:00.123456Z")},
+		{"2026-11-22 15:00:00.5+05:30", at("2026-11-22T09:30:00.5Z")},
+		{"2026-11-22 06:30:00-03", at("2026-11-22T09:30:00Z")},
+		{"1890-01-01 05:53:28+05:53:28", at("1890-01-01T00:00:00Z")},
+		{"2026-11-22", time.Time{}},
+		{"2026-11-22T09:30:00Z", time.Time{}},
+		{"infinity", time.Time{}},
+		{"2026-11-22 09:30:00+0", time.Time{}},
+	} {
+		var c2 instantCol
+		err := c2.text([]byte(c.text))
+		if c.want.IsZero() {
+			if err == nil || c2.Valid {
+				t.Errorf("%q: read as %v, want an error", c.text, c2.T)
+			}
+			continue
+		}
+		if err != nil || !c2.Valid || !c2.T.Equal(c.want) || c2.T.Location() != time.UTC {
+			t.Errorf("%q: %v (valid %v, %v), want %v in UTC", c.text, c2.T, c2.Valid, err, c.want)
+		}
+	}
+	var null instantCol
+	if err := null.text(nil); err != nil || null.Valid {
+		t.Errorf("NULL: valid %v, %v", null.Valid, err)
+	}
 }

@@ -82,9 +82,12 @@ func Dataset() *retention.Dataset {
 			{ID: "M2", Series: "S2", Kind: retention.Commercial, LongFirstService: true},
 		},
 		Customers: []retention.Customer{
-			{ID: "C1", Name: "王", Phone: "13800000000", Birthday: ptr(d("1984-02-29")), Kind: retention.Individual, Region: "320100", Referrals: 2},
+			// Each flag set on its own set of customers, so that none can
+			// be read from another's column.
+			{ID: "C1", Name: "王", Phone: "13800000000", Birthday: ptr(d("1984-02-29")), Kind: retention.Individual, VIP: true,
+				Region: "320100", Referrals: 2},
 			{ID: "C2", Kind: retention.Fleet, VIP: true, DoNotContact: true, AllowServiceFollowups: true},
-			{ID: "C3", Kind: retention.Company},
+			{ID: "C3", Kind: retention.Company, DoNotContact: true},
 		},
 		Vehicles: []retention.Vehicle{
 			{VIN: "LFV1", Customer: "C1", Model: "M1", Dealer: "D1", DeliveredOn: d("2024-02-29"), DeliveryOdometerKm: 12,

@@ -18,8 +18,8 @@ import (
 // Dialect returns the PostgreSQL dialect of sqlstore: errors classified by
 // SQLSTATE, unique_violation (23505) as a conflict, foreign_key_violation
 // (23503), not_null_violation (23502) and check_violation (23514) as
-// invalid input. Histories are read through pgx's own interface (TextRows)
-// on connections of its database/sql driver.
+// invalid input. The streams a plan reads whole go through pgx's own
+// interface (TextRows) on connections of its database/sql driver.
 func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{Name: "postgres", MaxParams: 65535, BatchRows: 500, LateralHistories: true, TextRows: textRows,
 		Kind: func(err error) retention.Kind {

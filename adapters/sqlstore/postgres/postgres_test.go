@@ -71,8 +71,10 @@ func withSchema(t testing.TB, base string) string {
 	return withParam(t, base, "search_path", name)
 }
 
+// TestConformance runs the suite on sessions in a time zone 5:30 ahead of
+// UTC: the instants the store reads natively come with that offset.
 func TestConformance(t *testing.T) {
-	base := dsn(t)
+	base := withParam(t, dsn(t), "TimeZone", "Asia/Kolkata")
 	storetest.Run(t, func(t *testing.T) retention.Store {
 		s, err := postgres.Open(context.Background(), withSchema(t, base), nil)
 		if err != nil {
