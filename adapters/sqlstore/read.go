@@ -56,14 +56,12 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 			yield(zero, s.wrap(ctx, op, err))
 			return
 		}
-		stopped := false
 		err = s.dialect.TextRows(ctx, conn, query, args, func(cols [][]byte) error {
 			v, err := scan(cols)
 			if err != nil {
 				return err
 			}
 			if !yield(v, nil) {
-				stopped = true
 				return errStopped
 			}
 			return nil
@@ -72,7 +70,7 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 		switch {
 		case errors.Is(err, errors.ErrUnsupported):
 			stream(ctx, s, op, query, args, sqlScan)(yield)
-		case err != nil && !stopped:
+		case err != nil && !errors.Is(err, errStopped):
 			yield(zero, s.wrap(ctx, op, err))
 		}
 	}
@@ -388,7 +386,7 @@ func (h *historyScan) scanText(cols [][]byte) (historyRow, error) {
 	}
 	kind, err := intOf(cols[0])
 	if err != nil {
-		return historyRow{}, fmt.Errorf("sqlstore: history row of kind %q", cols[0])
+		return historyRow{}, unreadable("vehicles", string(cols[2]), "history row kind", err)
 	}
 	h.kind, h.customer, h.vin = kind, reuse(h.customer, cols[1]), reuse(h.vin, cols[2])
 	collection, id := "vehicles", h.vin

@@ -17,7 +17,7 @@
 //     histories) against one hand-written SQL query (GROUP BY over the
 //     visits), checking that all agree on every vehicle;
 //  4. 2 and 3 on PostgreSQL when --postgres (or DCRC_POSTGRES_DSN) is set,
-//     where the store reads its histories through pgx natively, so 2 is
+//     where the store reads its streams through pgx natively, so 2 is
 //     also measured against the store's own query read bare that way;
 //
 // and the peak heap of the streamed evaluation at a tenth of the size and at
@@ -253,7 +253,7 @@ func bench(c config, out io.Writer) error {
 	debug.FreeOSMemory()
 
 	// 2–3. SQLite.
-	sqliteRows, err := storeRows(ctx, out, "SQLite", s, nil, e, c)
+	sqliteRows, err := storeRows(ctx, out, "SQLite", s, sqlite.Dialect(), e, c)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func bench(c config, out io.Writer) error {
 
 	// 4. PostgreSQL.
 	if pg != nil {
-		pgRows, err := storeRows(ctx, out, "PostgreSQL", pg, postgres.Dialect().TextRows, e, c)
+		pgRows, err := storeRows(ctx, out, "PostgreSQL", pg, postgres.Dialect(), e, c)
 		if err != nil {
 			return err
 		}
@@ -294,12 +294,11 @@ func bench(c config, out io.Writer) error {
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
-// storeRows measures the streamed evaluation and the statuses on one store.
-// textRows is its dialect's (sqlstore.Dialect.TextRows): when not nil, the
-// store reads its histories natively, and the store's own query is also
-// read bare that way.
-func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Store,
-	textRows func(context.Context, *sql.Conn, string, []any, func([][]byte) error) error, e *app.Engine, c config) ([]row, error) {
+// storeRows measures the streamed evaluation and the statuses on one store
+// of dialect d. When d reads rows natively (Dialect.TextRows), so does the
+// store, and its own query is also read bare that way.
+func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Store, d sqlstore.Dialect, e *app.Engine,
+	c config) ([]row, error) {
 	db := s.DB()
 	bare := func(what, query string, args ...any) func() (string, error) {
 		return func() (string, error) {
@@ -373,7 +372,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	ownQuery, ownArgs := s.HistoryQuery(retention.HistoryFilter{})
 	fns := []func() (string, error){bare("bare SELECT of the rows", bareQuery), streamed(1), bySQL, byFacts, byHistories,
 		streamed(2), bare("bare SELECT of the store's own history query", ownQuery, ownArgs...)}
-	if textRows != nil {
+	if d.TextRows != nil {
 		fns = append(fns, func() (string, error) {
 			conn, err := db.Conn(ctx)
 			if err != nil {
@@ -381,7 +380,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 			}
 			defer conn.Close()
 			return "bare native read of the store's own history query",
-				textRows(ctx, conn, ownQuery, ownArgs, func([][]byte) error { return nil })
+				d.TextRows(ctx, conn, ownQuery, ownArgs, func([][]byte) error { return nil })
 		})
 	}
 	ss, err := interleave(c.repeats, fns...)
@@ -399,9 +398,9 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 			fmt.Sprintf("%d vehicles, %d disagreements (both dcrc paths)", len(dcrcStatus), disagree)},
 		{fmt.Sprintf("   %s: statuses from full histories / SQL", name), ss[4], ss[2], "", "every repair order read"},
 	}
-	if textRows != nil {
+	if d.TextRows != nil {
 		rows = slices.Insert(rows, 3, row{fmt.Sprintf("   %s: streamed / native bare read of the store's own query", name),
-			ss[1], ss[7], "≤ 1.3×", "1 worker; the store reads its histories natively (Dialect.TextRows), not through database/sql"})
+			ss[1], ss[7], "≤ 1.3×", "1 worker; the store reads its streams natively (Dialect.TextRows), not through database/sql"})
 	}
 	return rows, nil
 }

@@ -86,7 +86,7 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceThroughDatabaseSQL runs the suite on sessions whose
-// DateStyle is not ISO: the dialect's TextRows then leaves the histories to
+// DateStyle is not ISO: the dialect's TextRows then leaves the streams to
 // database/sql, and that path must keep the same contract.
 func TestConformanceThroughDatabaseSQL(t *testing.T) {
 	base := withParam(t, dsn(t), "DateStyle", "SQL,DMY")
