@@ -260,3 +260,89 @@ func TestEveryVehicleOfACustomerIsPlanned(t *testing.T) {
 		})
 	}
 }
+
+// TestFinishMatchesPlan: customers planned one at a time, before their
+// tiers are known, then finished, give Plan's plan; and CompareTasks,
+// ComparePAlive and CompareDeferrals order it as Plan does.
+func TestFinishMatchesPlan(t *testing.T) {
+	asOf := d("2026-11-22")
+	probs := func(id string) (float64, bool) {
+		h := retention.CustomerHash(id)
+		return float64(h%1000) / 1000, h%3 != 0 // a third without P(alive)
+	}
+	pl := planner(t, nil, &Options{PAlive: probs})
+	in := population(300, 5, asOf)
+	want := pl.Plan(in, asOf)
+	want.Customers = nil
+	c := pl.Classifier()
+	got := Plan{AsOf: asOf}
+	rs := make([]classify.CustomerResult, len(in))
+	pAlive := map[string]float64{}
+	for i := range in {
+		rs[i] = c.Customer(&in[i], asOf)
+		cp := pl.Customer(&in[i], &rs[i], asOf)
+		got.Tasks = append(got.Tasks, cp.Tasks...)
+		got.Deferred = append(got.Deferred, cp.Deferred...)
+		if rs[i].PAlive != nil {
+			pAlive[rs[i].ID] = *rs[i].PAlive
+		}
+	}
+	c.AssignTiers(rs)
+	tierOf := map[string]classify.Tier{}
+	for _, r := range rs {
+		tierOf[r.ID] = r.Tier
+	}
+	pl.Finish(&got, tierOf, pAlive)
+	if diff := cmp.Diff(flat(want), flat(got)); diff != "" {
+		t.Errorf("finished plan (-Plan +Finish):\n%s", diff)
+	}
+	// The tasks other than lost recalls by CompareTasks; the recalls hold
+	// their places, reordered among themselves.
+	recalls, withP, prev := 0, 0, -1
+	for i, task := range want.Tasks {
+		if i > 0 && want.Tasks[i-1].Priority > task.Priority {
+			t.Errorf("tasks %d and %d out of priority order", i-1, i)
+		}
+		if task.Touch != retention.LostRecall {
+			if prev >= 0 && CompareTasks(&want.Tasks[prev], &task) >= 0 {
+				t.Errorf("tasks %d and %d out of CompareTasks's order", prev, i)
+			}
+			prev = i
+			continue
+		}
+		recalls++
+		if _, ok := pAlive[task.Customer]; ok {
+			withP++
+		}
+	}
+	if recalls < 3 || withP == 0 || withP == recalls {
+		t.Fatalf("%d lost recalls, %d with P(alive): the test needs some of each", recalls, withP)
+	}
+	for i := 1; i < len(want.Deferred); i++ {
+		if CompareDeferrals(&want.Deferred[i-1], &want.Deferred[i]) >= 0 {
+			t.Errorf("deferrals %d and %d out of CompareDeferrals's order", i-1, i)
+		}
+	}
+}
+
+// TestComparePAlive: higher P(alive) first, then those with one.
+func TestComparePAlive(t *testing.T) {
+	for _, tc := range []struct {
+		pa   float64
+		okA  bool
+		pb   float64
+		okB  bool
+		want int
+	}{
+		{0.9, true, 0.2, true, -1},
+		{0.2, true, 0.9, true, 1},
+		{0.5, true, 0.5, true, 0},
+		{0.1, true, 0, false, -1},
+		{0, false, 0.1, true, 1},
+		{0, false, 0, false, 0},
+	} {
+		if got := ComparePAlive(tc.pa, tc.okA, tc.pb, tc.okB); got != tc.want {
+			t.Errorf("ComparePAlive(%v, %v, %v, %v) = %d, want %d", tc.pa, tc.okA, tc.pb, tc.okB, got, tc.want)
+		}
+	}
+}

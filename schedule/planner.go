@@ -244,7 +244,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 	}
 	pl.applyCap(&plan, capped, log, asOf)
 	SortTasks(plan.Tasks)
-	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return compareDeferrals(&a, &b) })
+	slices.SortFunc(plan.Deferred, func(a, b Deferral) int { return CompareDeferrals(&a, &b) })
 	return plan
 }
 
@@ -294,11 +294,12 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 // and customer (two customers share a key only when their records share a
 // VIN).
 func SortTasks(ts []retention.Task) {
-	slices.SortFunc(ts, func(a, b retention.Task) int { return compareTasks(&a, &b) })
+	slices.SortFunc(ts, func(a, b retention.Task) int { return CompareTasks(&a, &b) })
 }
 
-// compareTasks orders tasks as SortTasks does.
-func compareTasks(a, b *retention.Task) int {
+// CompareTasks orders tasks as SortTasks does; a plan merged from several
+// sorted streams of tasks (an external sort, say) merges by it.
+func CompareTasks(a, b *retention.Task) int {
 	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
 		return c
 	}
@@ -311,8 +312,9 @@ func compareTasks(a, b *retention.Task) int {
 	return cmp.Compare(a.Customer, b.Customer)
 }
 
-// compareDeferrals orders deferrals by key and customer.
-func compareDeferrals(a, b *Deferral) int {
+// CompareDeferrals orders deferrals as a Plan lists them: by key and
+// customer.
+func CompareDeferrals(a, b *Deferral) int {
 	if c := cmp.Compare(a.Task.Key, b.Task.Key); c != 0 {
 		return c
 	}
@@ -666,13 +668,13 @@ func (pl *Planner) planAll(inputs []classify.CustomerInput, asOf date.Date, work
 func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, tierOf []classify.Tier, asOf date.Date,
 	workers int) Plan {
 	byTask := func(a, b taskRef) int {
-		if c := compareTasks(&plans[a.i].Tasks[a.j], &plans[b.i].Tasks[b.j]); c != 0 {
+		if c := CompareTasks(&plans[a.i].Tasks[a.j], &plans[b.i].Tasks[b.j]); c != 0 {
 			return c
 		}
 		return a.compare(b)
 	}
 	byDeferral := func(a, b taskRef) int {
-		if c := compareDeferrals(&plans[a.i].Deferred[a.j], &plans[b.i].Deferred[b.j]); c != 0 {
+		if c := CompareDeferrals(&plans[a.i].Deferred[a.j], &plans[b.i].Deferred[b.j]); c != 0 {
 			return c
 		}
 		return a.compare(b)
@@ -796,7 +798,10 @@ func merge(runs [][]taskRef, compare func(a, b taskRef) int) []taskRef {
 // sets each task's and deferral's priority from tierOf (Basic's for a
 // customer it lacks) and orders them as Plan does, the lost-recall tasks
 // of a priority by their customers' P(alive) from pAlive. The result is
-// Plan's, without Customers.
+// Plan's, without Customers. Finish holds the plan; one too large for
+// memory can be sorted outside it (an external merge sort) by CompareTasks,
+// with the lost recalls of each priority taking the places of the recalls
+// in ComparePAlive's order, and the deferrals by CompareDeferrals.
 func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[string]float64) {
 	for i := range p.Tasks {
 		p.Tasks[i].Priority = tierOf[p.Tasks[i].Customer].Priority(pl.p)
@@ -806,7 +811,7 @@ func (pl *Planner) Finish(p *Plan, tierOf map[string]classify.Tier, pAlive map[s
 	}
 	SortTasks(p.Tasks)
 	orderRecalls(p.Tasks, pAlive)
-	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return compareDeferrals(&a, &b) })
+	slices.SortFunc(p.Deferred, func(a, b Deferral) int { return CompareDeferrals(&a, &b) })
 }
 
 // orderRecalls reorders the lost-recall tasks of each priority by their
@@ -830,18 +835,28 @@ func orderRecalls(ts []retention.Task, p map[string]float64) {
 		slices.SortStableFunc(recalls, func(a, b retention.Task) int {
 			pa, okA := p[a.Customer]
 			pb, okB := p[b.Customer]
-			switch {
-			case okA && okB:
-				return cmp.Compare(pb, pa)
-			case okA:
-				return -1
-			case okB:
-				return 1
-			}
-			return 0
+			return ComparePAlive(pa, okA, pb, okB)
 		})
 		for j, i := range idx {
 			ts[i] = recalls[j]
 		}
 	}
+}
+
+// ComparePAlive orders the lost-recall tasks of one priority as a plan
+// lists them, by their customers' P(alive) pa and pb: highest first, and
+// those with a P(alive) (okA, okB) before those without. Recalls it finds
+// equal keep their order by CompareTasks. A plan's recalls hold the places
+// its recalls would hold by CompareTasks alone, reordered so among
+// themselves.
+func ComparePAlive(pa float64, okA bool, pb float64, okB bool) int {
+	switch {
+	case okA && okB:
+		return cmp.Compare(pb, pa)
+	case okA:
+		return -1
+	case okB:
+		return 1
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -101,30 +102,55 @@ func benchmarkStream(b *testing.B, unit string, want int, stream func(n *int) er
 // PeakHeap runs fn while sampling the heap in use every 5 ms, and returns
 // the peak: how much memory a stream really holds.
 func PeakHeap(fn func() error) (uint64, error) {
+	p, err := PeakHeaps(fn)
+	return p.InUse, err
+}
+
+// HeapPeaks are the peaks of the heap while a function runs.
+type HeapPeaks struct {
+	// InUse is the heap in use (runtime.MemStats.HeapInuse): what the
+	// program holds, with the garbage the collector has yet to free,
+	// which the collector lets grow to about the live heap again (GOGC
+	// 100) and a little past that while it marks.
+	InUse uint64
+	// Live is the heap found reachable by a collection
+	// (runtime/metrics /gc/heap/live:bytes) at the end of each collection
+	// while fn runs: what the program needs, as often as it is measured.
+	Live uint64
+}
+
+// PeakHeaps runs fn while sampling the heap every 5 ms, and returns the
+// peaks of the heap in use and of the live heap.
+func PeakHeaps(fn func() error) (HeapPeaks, error) {
 	runtime.GC()
-	var peak atomic.Uint64
+	var inUse, live atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	sample := func() {
 		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		inUse.Store(max(inUse.Load(), m.HeapInuse))
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		if s[0].Value.Kind() == metrics.KindUint64 {
+			live.Store(max(live.Load(), s[0].Value.Uint64()))
+		}
+	}
+	wg.Go(func() {
 		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
+			sample()
 			select {
 			case <-stop:
 				return
 			case <-time.After(5 * time.Millisecond):
 			}
 		}
-	}()
+	})
 	err := fn()
 	close(stop)
 	wg.Wait()
-	return peak.Load(), err
+	sample()
+	return HeapPeaks{InUse: inUse.Load(), Live: live.Load()}, err
 }
 
 // BenchmarkStatusFacts imports a fleet once, then streams the status facts

@@ -21,7 +21,10 @@
 //     also measured against the store's own query read bare that way;
 //
 // and the peak heap of the streamed evaluation at a tenth of the size and at
-// the full size, and the allocations per vehicle of the evaluation.
+// the full size (handing the plan out as it goes, and keeping it; and on a
+// network of the full size with ten times the dealers), in use and live,
+// medians of up to 3 runs, and the allocations per vehicle of the
+// evaluation.
 package main
 
 import (
@@ -239,16 +242,21 @@ func bench(c config, out io.Writer) error {
 		}
 	}
 	// The network at a tenth of the size, for the peak heap below.
-	small := demo.Generate(&demo.Options{Vehicles: max(c.vehicles/10, 100), AsOf: c.asOf})
-	ss10, err := sqlite.Open(ctx, filepath.Join(c.dir, "small.sqlite"), nil)
+	ss10, err := sqliteOf(ctx, filepath.Join(c.dir, "small.sqlite"),
+		&demo.Options{Vehicles: max(c.vehicles/10, 100), AsOf: c.asOf})
 	if err != nil {
 		return err
 	}
 	defer ss10.Close()
-	if err := ss10.Import(ctx, small); err != nil {
+	// And the network grown the way an OEM's grows, by dealers: the full
+	// size with ten times the demo's dealers (each about as large as the
+	// small network's).
+	sWide, err := sqliteOf(ctx, filepath.Join(c.dir, "dealers.sqlite"), &demo.Options{Vehicles: c.vehicles, Dealers: 30, AsOf: c.asOf})
+	if err != nil {
 		return err
 	}
-	ds, inputs, small = nil, nil, nil
+	defer sWide.Close()
+	ds, inputs = nil, nil
 	runtime.GC()
 	debug.FreeOSMemory()
 
@@ -269,14 +277,38 @@ func bench(c config, out io.Writer) error {
 	}
 
 	// Peak heap of the streamed evaluation at a tenth of the size and at
-	// the full size.
-	heapSmall, err := storetest.PeakHeap(func() error { _, _, err := e.StreamPlan(ctx, ss10, c.asOf, 1, nil); return err })
-	if err != nil {
-		return err
+	// the full size: handing the plan out as it goes (StreamPlanTo), and
+	// keeping it (StreamPlan, as dcrc plan does to save it); and handing it
+	// out on the network grown by dealers.
+	handedOut := func(st *sqlstore.Store) (storetest.HeapPeaks, error) {
+		return storetest.PeakHeaps(func() error { _, err := e.StreamPlanTo(ctx, st, c.asOf, 1, nil, app.PlanSink{}); return err })
 	}
-	heapFull, err := storetest.PeakHeap(func() error { _, _, err := e.StreamPlan(ctx, s, c.asOf, 1, nil); return err })
-	if err != nil {
-		return err
+	kept := func(st *sqlstore.Store) (storetest.HeapPeaks, error) {
+		return storetest.PeakHeaps(func() error { _, _, err := e.StreamPlan(ctx, st, c.asOf, 1, nil); return err })
+	}
+	heaps := []struct {
+		what        string
+		small, full storetest.HeapPeaks
+	}{{what: "the plan handed out as it goes"}, {what: "the plan kept"}, {what: "handed out, the network grown by dealers (30 at full size)"}}
+	for i, m := range []struct {
+		peak        func(*sqlstore.Store) (storetest.HeapPeaks, error)
+		small, full *sqlstore.Store
+	}{{handedOut, ss10, s}, {kept, ss10, s}, {handedOut, ss10, sWide}} {
+		// The medians of a few runs: a peak depends on when the
+		// collector runs.
+		var small, full []storetest.HeapPeaks
+		for range min(c.repeats, 3) {
+			ps, err := m.peak(m.small)
+			if err != nil {
+				return err
+			}
+			pf, err := m.peak(m.full)
+			if err != nil {
+				return err
+			}
+			small, full = append(small, ps), append(full, pf)
+		}
+		heaps[i].small, heaps[i].full = medianPeaks(small), medianPeaks(full)
 	}
 
 	fmt.Fprintln(out)
@@ -287,12 +319,44 @@ func bench(c config, out io.Writer) error {
 			float64(r.s.median())/float64(r.floor.median()), r.target, r.extra)
 	}
 	tw.Flush()
-	fmt.Fprintf(out, "\nstreamed evaluation peak heap: %.1f MiB at %d vehicles, %.1f MiB at %d (%.2f× for 10× the data)\n",
-		mib(heapSmall), max(c.vehicles/10, 100), mib(heapFull), c.vehicles, float64(heapFull)/float64(heapSmall))
+	for _, h := range heaps {
+		fmt.Fprintf(out, "\nstreamed evaluation peak heap, %s: in use %.1f MiB at %d vehicles, %.1f MiB at %d (%.2f× for 10× the data); live %.1f MiB, %.1f MiB (%.2f×)",
+			h.what, mib(h.small.InUse), max(c.vehicles/10, 100), mib(h.full.InUse), c.vehicles, float64(h.full.InUse)/float64(h.small.InUse),
+			mib(h.small.Live), mib(h.full.Live), float64(h.full.Live)/float64(h.small.Live))
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// sqliteOf returns an SQLite store at path holding the network that opts
+// generate.
+func sqliteOf(ctx context.Context, path string, opts *demo.Options) (*sqlstore.Store, error) {
+	s, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Import(ctx, demo.Generate(opts)); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// medianPeaks returns the median of each peak over runs.
+func medianPeaks(runs []storetest.HeapPeaks) storetest.HeapPeaks {
+	median := func(of func(storetest.HeapPeaks) uint64) uint64 {
+		vs := make([]uint64, len(runs))
+		for i, r := range runs {
+			vs[i] = of(r)
+		}
+		slices.Sort(vs)
+		return vs[len(vs)/2]
+	}
+	return storetest.HeapPeaks{InUse: median(func(p storetest.HeapPeaks) uint64 { return p.InUse }),
+		Live: median(func(p storetest.HeapPeaks) uint64 { return p.Live })}
+}
 
 // storeRows measures the streamed evaluation and the statuses on one store
 // of dialect d. When d reads rows natively (Dialect.TextRows), so does the

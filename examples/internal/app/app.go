@@ -83,6 +83,12 @@ type Engine struct {
 	Dealer  string
 	Planner *schedule.Planner
 	Workers int // for the plan; the result is the same for any number
+
+	// SpillBytes is the memory each of a streamed plan's external sorts
+	// holds before it writes to a temporary file (StreamPlanTo); 0 means
+	// 256 KiB. TempDir is where those files go; "" means os.TempDir.
+	SpillBytes int
+	TempDir    string
 }
 
 // NewEngine validates the policy and builds the planner. pAlive, when not

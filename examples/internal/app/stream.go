@@ -2,9 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
 	"iter"
-	"maps"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -177,39 +176,68 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 	return first
 }
 
+// PlanSink receives a streamed plan (Engine.StreamPlanTo) in the order of
+// schedule.Plan: every task, by schedule.CompareTasks with the lost recalls
+// of each priority ordered by P(alive) (schedule.ComparePAlive), then every
+// deferral, by schedule.CompareDeferrals. The values are the sink's to
+// keep. An error stops the plan and is returned.
+type PlanSink struct {
+	Task     func(*retention.Task) error
+	Deferral func(*schedule.Deferral) error
+}
+
 // StreamPlan plans the day asOf from a store in one pass over its
+// histories and returns Planner.Plan's plan, byte for byte, without its
+// Customers, and the number of customers planned. It is StreamPlanTo with
+// a sink that keeps what it receives, so it holds the day's tasks.
+func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
+	each func(cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
+	plan := schedule.Plan{AsOf: asOf}
+	n, err := e.StreamPlanTo(ctx, s, asOf, workers, each, PlanSink{
+		Task:     func(t *retention.Task) error { plan.Tasks = append(plan.Tasks, *t); return nil },
+		Deferral: func(d *schedule.Deferral) error { plan.Deferred = append(plan.Deferred, *d); return nil },
+	})
+	if err != nil {
+		return schedule.Plan{}, n, err
+	}
+	return plan, n, nil
+}
+
+// StreamPlanTo plans the day asOf from a store in one pass over its
 // histories, on workers partitions of the customers streamed concurrently
-// (retention.HistoryFilter), and returns Planner.Plan's plan, byte for
-// byte, without its Customers, and the number of customers planned.
+// (retention.HistoryFilter), hands the plan to sink in the order of
+// Planner.Plan's, and returns the number of customers planned.
 //
-// It holds one customer at a time per partition with its contacts
-// (retention.Logs.CustomerContacts) and what StreamCustomers reads ahead,
-// the day's tasks, and what the tiers are ranked from: 48 bytes per
-// customer without pointers (classify.TierRanking). Tiers rank all the
-// customers of a dealer, but a tier sets nothing but the priority of its
-// customer's tasks, so each customer is planned as it streams and its
-// tasks get their priority at the end (schedule.Planner.Finish).
+// Its memory does not grow with the network. It holds one customer at a
+// time per partition with its contacts (retention.Logs.CustomerContacts)
+// and what StreamCustomers reads ahead; what the whole network contributes
+// goes through external sorts (Engine.SpillBytes each, the rest in
+// temporary files in Engine.TempDir):
+//
+//   - Tiers rank all the customers of a dealer, but a tier sets nothing
+//     but the priority of its customer's tasks. So each customer is planned
+//     as it streams; its tasks wait, by customer, and its tier input, by
+//     dealer.
+//   - Once every customer has streamed, the dealers are ranked one at a
+//     time (classify.TierRanking: 48 bytes per customer of the dealer), and
+//     the tiers of the customers with work are sorted by customer.
+//   - The waiting tasks and those tiers are merged by customer; the tasks,
+//     with their priorities, are sorted into the plan's order and handed
+//     to sink.
 //
 // each, when not nil, receives every customer's classification as it
 // streams, before the tiers are assigned (Tier is 0); calls never overlap,
 // within a partition they come by customer id, and none comes after one
 // has returned an error.
-func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
-	each func(cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
+func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.Date, workers int,
+	each func(cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
 	workers = max(workers, 1)
 	c := e.Planner.Classifier()
-	type part struct {
-		ranking *classify.TierRanking
-		handle  map[string]int // of the customers with tasks, in ranking
-		plan    schedule.Plan
-		pAlive  map[string]float64
-	}
-	parts := make([]part, workers)
-	var mu sync.Mutex
-	n, failed := 0, false
-	err := partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
-		p := &parts[f.Partition]
-		p.ranking, p.handle, p.pAlive = c.NewTierRanking(), map[string]int{}, map[string]float64{}
+	sp := e.newPlanSpills()
+	defer func() { err = errors.Join(err, sp.close()) }()
+	var mu sync.Mutex // over n, failed, each and the spills
+	failed := false
+	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
 		for in, err := range StreamCustomers(ctx, s, f) {
 			if err != nil {
 				return err
@@ -218,22 +246,14 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 				continue
 			}
 			r := c.Customer(&in, asOf)
-			h := p.ranking.AddResult(&r)
 			cp := e.Planner.Customer(&in, &r, asOf)
-			if len(cp.Tasks) > 0 || len(cp.Deferred) > 0 {
-				p.handle[r.ID] = h
-			}
-			p.plan.Tasks = append(p.plan.Tasks, cp.Tasks...)
-			p.plan.Deferred = append(p.plan.Deferred, cp.Deferred...)
-			if r.PAlive != nil && slices.ContainsFunc(cp.Tasks, isRecall) {
-				p.pAlive[r.ID] = *r.PAlive // orders the recalls (Finish)
-			}
 			mu.Lock()
 			if failed { // in another partition: hand out nothing more
 				mu.Unlock()
 				return nil
 			}
-			if each != nil {
+			err := sp.addCustomer(&r, &cp)
+			if err == nil && each != nil {
 				err = each(&r)
 			}
 			if failed = err != nil; !failed {
@@ -247,26 +267,13 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 		return nil
 	})
 	if err != nil {
-		return schedule.Plan{}, n, err
+		return n, err
 	}
-	plan := schedule.Plan{AsOf: asOf}
-	rankings := make([]*classify.TierRanking, workers)
-	pAlive := map[string]float64{}
-	for i := range parts {
-		rankings[i] = parts[i].ranking
-		plan.Tasks = append(plan.Tasks, parts[i].plan.Tasks...)
-		plan.Deferred = append(plan.Deferred, parts[i].plan.Deferred...)
-		parts[i].plan = schedule.Plan{}
-		maps.Copy(pAlive, parts[i].pAlive)
+	if err := sp.rank(ctx, c); err != nil {
+		return n, err
 	}
-	tierOf := map[string]classify.Tier{}
-	for i, tiers := range c.TiersOfParts(rankings) {
-		for id, h := range parts[i].handle {
-			tierOf[id] = tiers[h]
-		}
+	if err := sp.prioritize(ctx, &e.Policy); err != nil {
+		return n, err
 	}
-	e.Planner.Finish(&plan, tierOf, pAlive)
-	return plan, n, nil
+	return n, sp.emit(ctx, sink)
 }
-
-func isRecall(t retention.Task) bool { return t.Touch == retention.LostRecall }

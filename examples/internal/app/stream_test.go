@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/demo"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/rickb777/date"
@@ -75,7 +77,11 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 		if recalls < 2 {
 			t.Fatalf("%d lost-recall tasks: their order is not tested", recalls)
 		}
-		for _, workers := range []int{1, 2, 3} {
+		// Spills of the default size hold the whole plan; of 600 bytes, they write
+		// runs of a few values each, which are merged.
+		for _, run := range []struct{ workers, spill int }{{1, 0}, {2, 0}, {3, 0}, {1, 600}, {2, 600}} {
+			workers := run.workers
+			e.SpillBytes, e.TempDir = run.spill, t.TempDir()
 			var ids []string
 			got, n, err := e.StreamPlan(ctx, s, asOf, workers, func(cr *classify.CustomerResult) error {
 				ids = append(ids, cr.ID)
@@ -88,7 +94,12 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 				t.Errorf("dealer %q, %d workers: %d customers planned, %d handed out, want %d", dealer, workers, n, len(ids), len(inputs))
 			}
 			if diff := cmp.Diff(want, got, cmpopts.EquateComparable(date.Date{})); diff != "" {
-				t.Errorf("dealer %q, %d workers: the streamed plan differs (-in memory +streamed):\n%s", dealer, workers, diff)
+				t.Errorf("dealer %q, %d workers, spills of %d bytes: the streamed plan differs (-in memory +streamed):\n%s",
+					dealer, workers, run.spill, diff)
+			}
+			if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
+				t.Errorf("dealer %q, %d workers, spills of %d bytes: %d files left in the temporary directory",
+					dealer, workers, run.spill, len(left))
 			}
 		}
 		if dealer != "" && len(inputs) == len(all) {
@@ -101,13 +112,7 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 // is returned.
 func TestStreamPlanStopsOnError(t *testing.T) {
 	ctx := context.Background()
-	asOf := retention.MustParseDate("2026-11-22")
-	ds := demo.Generate(&demo.Options{Vehicles: 200, AsOf: asOf})
-	s := imported(t, ds)
-	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e, asOf := network(t)
 	stop := errors.New("stop")
 	for _, workers := range []int{1, 2} {
 		calls := 0
@@ -125,6 +130,82 @@ func TestStreamPlanStopsOnError(t *testing.T) {
 			t.Errorf("%d workers: %d customers planned, %d handed out; want 9 and 10 (none after the error)", workers, n, calls)
 		}
 	}
+}
+
+// TestStreamPlanToSinkStops: an error of the sink, or a cancelled
+// context, stops the plan and is returned, and no temporary file is left.
+func TestStreamPlanToSinkStops(t *testing.T) {
+	s, e, asOf := network(t)
+	e.SpillBytes = 600 // runs in files
+	stop := errors.New("stop")
+	for _, tc := range []struct {
+		name     string
+		sink     func(cancel func()) PlanSink
+		want     error
+		tasks    int // handed to the sink
+		deferred int
+	}{
+		{"the sink's error on the 5th task", func(func()) PlanSink {
+			n := 0
+			return PlanSink{Task: func(*retention.Task) error {
+				if n++; n == 5 {
+					return stop
+				}
+				return nil
+			}}
+		}, stop, 5, 0},
+		{"the sink's error on the first deferral", func(func()) PlanSink {
+			return PlanSink{Deferral: func(*schedule.Deferral) error { return stop }}
+		}, stop, -1, 1},
+		{"cancelled while streaming", func(cancel func()) PlanSink { cancel(); return PlanSink{} }, context.Canceled, 0, 0},
+	} {
+		e.TempDir = t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		sink := tc.sink(cancel)
+		tasks, deferred := 0, 0
+		_, err := e.StreamPlanTo(ctx, s, asOf, 2, nil, PlanSink{
+			Task: func(x *retention.Task) error {
+				tasks++
+				if sink.Task == nil {
+					return nil
+				}
+				return sink.Task(x)
+			},
+			Deferral: func(d *schedule.Deferral) error {
+				deferred++
+				if sink.Deferral == nil {
+					return nil
+				}
+				return sink.Deferral(d)
+			},
+		})
+		cancel()
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+		if (tc.tasks >= 0 && tasks != tc.tasks) || deferred != tc.deferred {
+			t.Errorf("%s: %d tasks and %d deferrals handed out, want %d and %d", tc.name, tasks, deferred, tc.tasks, tc.deferred)
+		}
+		if tc.tasks < 0 && tasks == 0 {
+			t.Errorf("%s: no task before the deferrals; the test needs some", tc.name)
+		}
+		if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
+			t.Errorf("%s: %d files left in the temporary directory", tc.name, len(left))
+		}
+	}
+}
+
+// network returns an SQLite store holding a demo network of 200 vehicles,
+// an engine for the network, and the network's as-of date.
+func network(t *testing.T) (*sqlstore.Store, *Engine, date.Date) {
+	t.Helper()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 200, AsOf: asOf})
+	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return imported(t, ds), e, asOf
 }
 
 // imported returns an SQLite store holding ds, closed with the test.

@@ -1,0 +1,402 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"iter"
+	"math"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
+	"github.com/shopspring/decimal"
+)
+
+// planSpills are the external sorts of a streamed plan (StreamPlanTo), in
+// the order it fills them.
+type planSpills struct {
+	inputs   *spill[tierEntry]      // what the tiers are ranked from, by dealer and customer
+	waiting  *spill[waitingTask]    // the tasks and deferrals, by customer, without priorities
+	tiers    *spill[customerTier]   // the tiers of the customers with work, by customer
+	tasks    *spill[retention.Task] // by schedule.CompareTasks
+	recalls  *spill[recallTask]     // the lost recalls, by priority and P(alive)
+	deferred *spill[schedule.Deferral]
+	dealers  map[string]int // customers in inputs by dealer, to size each dealer's ranking
+}
+
+// tierEntry is a customer's TierInput on its way to be ranked.
+type tierEntry struct {
+	in   classify.TierInput
+	work bool // the customer has tasks or deferrals
+	hasP bool // p is the customer's P(alive)
+	p    float64
+}
+
+// waitingTask is a task, or a deferral, waiting for its customer's tier.
+type waitingTask struct {
+	d        schedule.Deferral
+	deferred bool
+}
+
+// recallTask is a lost-recall task with its customer's P(alive).
+type recallTask struct {
+	t    retention.Task
+	hasP bool
+	p    float64
+}
+
+// newPlanSpills returns the spills of a plan, each of e.SpillBytes.
+func (e *Engine) newPlanSpills() *planSpills {
+	limit := e.SpillBytes
+	if limit <= 0 {
+		limit = spillLimit
+	}
+	dir := e.TempDir
+	return &planSpills{
+		dealers: map[string]int{},
+		inputs: newSpill(limit, dir, func(a, b *tierEntry) int {
+			return cmp.Or(cmp.Compare(a.in.Dealer, b.in.Dealer), cmp.Compare(a.in.ID, b.in.ID))
+		}, putTierEntry, getTierEntry),
+		waiting: newSpill(limit, dir, func(a, b *waitingTask) int { return cmp.Compare(a.d.Task.Customer, b.d.Task.Customer) },
+			func(b []byte, w *waitingTask) []byte {
+				return putBool(putString(putTask(b, &w.d.Task), w.d.Reason), w.deferred)
+			},
+			func(d *decoder) waitingTask {
+				var w waitingTask
+				w.d.Task = getTask(d)
+				w.d.Reason, w.deferred = d.string(), d.bool()
+				return w
+			}),
+		tiers: newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier),
+		tasks: newSpill(limit, dir, schedule.CompareTasks, putTask, getTask),
+		recalls: newSpill(limit, dir, func(a, b *recallTask) int {
+			if c := cmp.Compare(a.t.Priority, b.t.Priority); c != 0 {
+				return c
+			}
+			if c := schedule.ComparePAlive(a.p, a.hasP, b.p, b.hasP); c != 0 {
+				return c
+			}
+			return schedule.CompareTasks(&a.t, &b.t)
+		},
+			func(b []byte, r *recallTask) []byte { return putFloat(putBool(putTask(b, &r.t), r.hasP), r.p) },
+			func(d *decoder) recallTask { t := getTask(d); hasP := d.bool(); return recallTask{t, hasP, d.float()} }),
+		deferred: newSpill(limit, dir, schedule.CompareDeferrals,
+			func(b []byte, x *schedule.Deferral) []byte { return putString(putTask(b, &x.Task), x.Reason) },
+			func(d *decoder) schedule.Deferral {
+				t := getTask(d)
+				return schedule.Deferral{Task: t, Reason: d.string()}
+			}),
+	}
+}
+
+// close removes the spills' files.
+func (sp *planSpills) close() error {
+	return errors.Join(sp.inputs.Close(), sp.waiting.Close(), sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(),
+		sp.deferred.Close())
+}
+
+// addCustomer adds a planned customer: its tier input, when it counts in
+// the ranking (effective) or needs a tier (it has work), and its work.
+func (sp *planSpills) addCustomer(r *classify.CustomerResult, cp *schedule.CustomerPlan) error {
+	work := len(cp.Tasks) > 0 || len(cp.Deferred) > 0
+	if !r.Effective && !work {
+		return nil
+	}
+	e := tierEntry{in: r.TierInput(), work: work}
+	if r.PAlive != nil {
+		e.hasP, e.p = true, *r.PAlive
+	}
+	if err := sp.inputs.Add(e); err != nil {
+		return err
+	}
+	sp.dealers[e.in.Dealer]++
+	for _, t := range cp.Tasks {
+		if err := sp.waiting.Add(waitingTask{d: schedule.Deferral{Task: t}}); err != nil {
+			return err
+		}
+	}
+	for _, d := range cp.Deferred {
+		if err := sp.waiting.Add(waitingTask{d: d, deferred: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rank ranks the tiers one dealer at a time and sorts those of the
+// customers with work by customer.
+func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
+	var r *classify.TierRanking
+	var dealer string
+	var work []customerTier // the dealer's customers with work
+	ranked := func() error {
+		if r == nil {
+			return nil
+		}
+		tiers := r.Tiers()
+		for i := range work {
+			work[i].tier = tiers[work[i].handle]
+			if err := sp.tiers.Add(work[i]); err != nil {
+				return err
+			}
+		}
+		clear(work) // let the ids go
+		work = work[:0]
+		return ctx.Err()
+	}
+	for e, err := range sp.inputs.All() {
+		if err != nil {
+			return err
+		}
+		if r == nil || e.in.Dealer != dealer {
+			if err := ranked(); err != nil {
+				return err
+			}
+			r, dealer = c.NewTierRanking(), e.in.Dealer
+			r.Grow(sp.dealers[dealer])
+		}
+		h := r.Add(&e.in)
+		if e.work {
+			work = append(work, customerTier{id: e.in.ID, handle: h, hasP: e.hasP, p: e.p})
+		}
+	}
+	if err := ranked(); err != nil {
+		return err
+	}
+	return sp.inputs.Close() // let its memory go before the next phase
+}
+
+// prioritize gives the waiting tasks and deferrals their customers'
+// priorities (merging them with the tiers, both by customer) and sorts
+// them into the plan's order.
+func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error {
+	nextTier, stop := iter.Pull2(sp.tiers.All())
+	defer stop()
+	var ct customerTier
+	have, k := false, 0
+	for w, err := range sp.waiting.All() {
+		if err != nil {
+			return err
+		}
+		if err := pulse(ctx, &k); err != nil {
+			return err
+		}
+		cust := w.d.Task.Customer
+		for !have || ct.id < cust {
+			var err error
+			if ct, err, have = nextTier(); err != nil {
+				return err
+			}
+			if !have {
+				break
+			}
+		}
+		if !have || ct.id != cust {
+			return &retention.Error{Kind: retention.ErrInternal, Op: "app.StreamPlanTo",
+				Record: retention.RecordName("customers", cust, 0), Field: "tier", Msg: "a customer with tasks was not ranked"}
+		}
+		w.d.Task.Priority = ct.tier.Priority(p)
+		switch {
+		case w.deferred:
+			err = sp.deferred.Add(w.d)
+		case w.d.Task.Touch == retention.LostRecall:
+			if err = sp.tasks.Add(w.d.Task); err == nil {
+				err = sp.recalls.Add(recallTask{t: w.d.Task, hasP: ct.hasP, p: ct.p})
+			}
+		default:
+			err = sp.tasks.Add(w.d.Task)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	stop()
+	return errors.Join(sp.waiting.Close(), sp.tiers.Close())
+}
+
+// emit hands the plan to sink: the tasks, where each lost recall's place
+// gets the next recall of its priority by P(alive), then the deferrals.
+func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
+	nextRecall, stop := iter.Pull2(sp.recalls.All())
+	defer stop()
+	k := 0
+	for t, err := range sp.tasks.All() {
+		if err != nil {
+			return err
+		}
+		if err := pulse(ctx, &k); err != nil {
+			return err
+		}
+		if t.Touch == retention.LostRecall {
+			r, err, ok := nextRecall()
+			if err != nil {
+				return err
+			}
+			if !ok || r.t.Priority != t.Priority {
+				return &retention.Error{Kind: retention.ErrInternal, Op: "app.StreamPlanTo",
+					Record: retention.RecordName("tasks", t.Key, 0), Msg: "the lost recalls out of step with the tasks"}
+			}
+			t = r.t
+		}
+		if sink.Task != nil {
+			if err := sink.Task(&t); err != nil {
+				return err
+			}
+		}
+	}
+	stop()
+	if err := errors.Join(sp.tasks.Close(), sp.recalls.Close()); err != nil {
+		return err
+	}
+	for d, err := range sp.deferred.All() {
+		if err != nil {
+			return err
+		}
+		if sink.Deferral != nil {
+			if err := sink.Deferral(&d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pulse returns ctx's error at every 4096th call, so that a long loop
+// notices a cancellation without asking at every value. k counts the calls.
+func pulse(ctx context.Context, k *int) error {
+	if *k++; *k%4096 != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
+// customerTier is the tier of a customer with work, and its P(alive).
+type customerTier struct {
+	id     string
+	handle int // in the ranking of its dealer, until tier is set
+	tier   classify.Tier
+	hasP   bool
+	p      float64
+}
+
+// The encodings of the records.
+
+func putTask(b []byte, t *retention.Task) []byte {
+	b = putString(b, t.Key)
+	b = putInt(b, int64(t.Touch))
+	b = putString(b, t.Customer)
+	b = putString(b, t.VIN)
+	b = putDate(b, t.Anchor)
+	b = putString(b, t.Dealer)
+	b = putInt(b, int64(t.Owner))
+	b = putInt(b, int64(t.Channel))
+	b = putString(b, t.Window)
+	b = putDate(b, t.DueOn)
+	b = putDate(b, t.ExpiresOn)
+	b = putInt(b, int64(t.Priority))
+	b = putInt(b, int64(t.Attempts))
+	return putString(b, t.Reason)
+}
+
+func getTask(d *decoder) retention.Task {
+	var t retention.Task
+	t.Key = d.string()
+	t.Touch = retention.Touch(d.int())
+	t.Customer = d.string()
+	t.VIN = d.string()
+	t.Anchor = d.date()
+	t.Dealer = d.string()
+	t.Owner = retention.Role(d.int())
+	t.Channel = retention.Channel(d.int())
+	t.Window = d.string()
+	t.DueOn = d.date()
+	t.ExpiresOn = d.date()
+	t.Priority = int(d.int())
+	t.Attempts = int(d.int())
+	t.Reason = d.string()
+	return t
+}
+
+func putTierEntry(b []byte, e *tierEntry) []byte {
+	in := &e.in
+	b = putString(b, in.ID)
+	b = putString(b, in.Dealer)
+	b = putBool(b, in.Effective)
+	b = putInt(b, int64(in.Kind))
+	b = putBool(b, in.VIP)
+	b = putInt(b, int64(in.Referrals))
+	b = putDecimal(b, in.Purchase)
+	b = putInt(b, int64(in.Vehicles))
+	b = putDecimal(b, in.Spend)
+	b = putInt(b, int64(in.Visits))
+	b = putBool(b, e.work)
+	b = putBool(b, e.hasP)
+	return putFloat(b, e.p)
+}
+
+func getTierEntry(d *decoder) tierEntry {
+	var e tierEntry
+	in := &e.in
+	in.ID = d.string()
+	in.Dealer = d.string()
+	in.Effective = d.bool()
+	in.Kind = retention.CustomerKind(d.int())
+	in.VIP = d.bool()
+	in.Referrals = int(d.int())
+	in.Purchase = d.decimal()
+	in.Vehicles = int(d.int())
+	in.Spend = d.decimal()
+	in.Visits = int(d.int())
+	e.work = d.bool()
+	e.hasP = d.bool()
+	e.p = d.float()
+	return e
+}
+
+func putTier(b []byte, t *customerTier) []byte {
+	return putFloat(putBool(putInt(putString(b, t.id), int64(t.tier)), t.hasP), t.p)
+}
+
+func getTier(d *decoder) customerTier {
+	var t customerTier
+	t.id = d.string()
+	t.tier = classify.Tier(d.int())
+	t.hasP = d.bool()
+	t.p = d.float()
+	return t
+}
+
+func putBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func putFloat(b []byte, v float64) []byte { return putInt(b, int64(math.Float64bits(v))) }
+
+// putDecimal writes a decimal as its text, which reads back to the same
+// value (decimal.NewFromString).
+func putDecimal(b []byte, v decimal.Decimal) []byte { return putString(b, v.String()) }
+
+func (d *decoder) bool() bool {
+	if len(d.b) == 0 || d.b[0] > 1 {
+		d.fail()
+		return false
+	}
+	v := d.b[0] == 1
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *decoder) float() float64 { return math.Float64frombits(uint64(d.int())) }
+
+func (d *decoder) decimal() decimal.Decimal {
+	s := d.string()
+	v, err := decimal.NewFromString(s)
+	if err != nil {
+		d.fail()
+	}
+	return v
+}

@@ -1,0 +1,204 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/rickb777/date"
+	"github.com/shopspring/decimal"
+)
+
+// rec is a record for the spill tests: many equal keys, a total order.
+type rec struct {
+	k int
+	s string
+}
+
+func newRecSpill(limit int, dir string) *spill[rec] {
+	return newSpill(limit, dir, func(a, b *rec) int { return cmp.Or(cmp.Compare(a.k, b.k), cmp.Compare(a.s, b.s)) },
+		func(b []byte, r *rec) []byte { return putString(putInt(b, int64(r.k)), r.s) },
+		func(d *decoder) rec { k := d.int(); return rec{int(k), d.string()} })
+}
+
+// TestSpill: whatever its limit, a spill yields what was added in order;
+// it writes runs only past its limit, and leaves no file once closed.
+func TestSpill(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		n, limit int
+		runs     bool // whether it must write runs
+	}{
+		{0, 1, false},
+		{1, 1, true}, // one value is past a limit of 1 byte
+		{1000, 1, true},
+		{1000, 2000, true},
+		{1000, 1 << 20, false},
+	} {
+		dir := t.TempDir()
+		s := newRecSpill(tc.limit, dir)
+		var want []rec
+		for i := range tc.n {
+			v := rec{r.IntN(50) - 25, fmt.Sprint(r.IntN(1000), "-", i%7)}
+			want = append(want, v)
+			if err := s.Add(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		slices.SortFunc(want, func(a, b rec) int { return s.compare(&a, &b) })
+		var got []rec
+		for v, err := range s.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, v)
+		}
+		if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(rec{})); diff != "" {
+			t.Errorf("%d values, limit %d: (-sorted +spilled):\n%s", tc.n, tc.limit, diff)
+		}
+		if wrote := len(s.ends) > 0; wrote != tc.runs {
+			t.Errorf("%d values, limit %d: %d runs written, want runs: %v", tc.n, tc.limit, len(s.ends), tc.runs)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) > 0 {
+			t.Errorf("%d values, limit %d: %d files left after Close", tc.n, tc.limit, len(left))
+		}
+	}
+}
+
+// TestSpillStopsEarly: a consumer may stop reading a spill.
+func TestSpillStopsEarly(t *testing.T) {
+	s := newRecSpill(1, t.TempDir())
+	defer s.Close()
+	for i := range 10 {
+		if err := s.Add(rec{k: 10 - i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []int
+	for v, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got = append(got, v.k); len(got) == 3 {
+			break
+		}
+	}
+	if diff := gocmp.Diff([]int{1, 2, 3}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSpillRecordErrors: a short or malformed record is an error, not a
+// value.
+func TestSpillRecordErrors(t *testing.T) {
+	get := func(d *decoder) rec { k := d.int(); return rec{int(k), d.string()} }
+	good := putString(putInt(nil, 7), "abc")
+	framed := func(rec []byte) []byte { return append([]byte{byte(len(rec))}, rec...) }
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"a length past the end", append([]byte{byte(len(good) + 5)}, good...)},
+		{"a string past the record", framed(putString(putInt(nil, 7), "abc")[:len(good)-1])},
+		{"bytes left over", framed(append(slices.Clone(good), 0))},
+		{"a truncated length", []byte{0x80}},
+	} {
+		var v rec
+		var buf []byte
+		_, err := next(bufio.NewReader(bytes.NewReader(tc.in)), &buf, get, &v)
+		if err == nil {
+			t.Errorf("%s: no error, read %+v", tc.name, v)
+		}
+	}
+	var v rec
+	var buf []byte
+	ok, err := next(bufio.NewReader(bytes.NewReader(framed(good))), &buf, get, &v)
+	if !ok || err != nil || v != (rec{7, "abc"}) {
+		t.Errorf("a good record: %v, %v, %+v", ok, err, v)
+	}
+	d := decoder{b: []byte{2}}
+	if d.bool(); !errors.Is(d.err, errRecord) {
+		t.Errorf("a bool of 2: %v", d.err)
+	}
+	d = decoder{b: putString(nil, "1.2.3")}
+	if d.decimal(); !errors.Is(d.err, errRecord) {
+		t.Errorf("a decimal of 1.2.3: %v", d.err)
+	}
+}
+
+// TestPlanRecords: every record of a streamed plan reads back as written,
+// with every field set; a field added to a record and not to its encoding
+// fails here.
+func TestPlanRecords(t *testing.T) {
+	task := retention.Task{Key: "service-reminder/VIN1/2026-11-01", Touch: retention.LostRecall, Customer: "C1", VIN: "VIN1",
+		Anchor: date.New(2026, 11, 1), Dealer: "D1", Owner: retention.Role(2), Channel: retention.Channel(1), Window: "evening",
+		DueOn: date.New(2026, 11, 20), ExpiresOn: date.New(2026, 12, 20), Priority: 2, Attempts: 1, Reason: "lost: 400 days"}
+	old := task
+	old.Anchor, old.DueOn, old.ExpiresOn = date.New(1960, 2, 29), date.New(1969, 12, 31), date.New(2400, 1, 1)
+	in := classify.TierInput{ID: "C1", Dealer: "D1", Effective: true, Kind: retention.Fleet, VIP: true, Referrals: 3,
+		Purchase: decimal.RequireFromString("1234567890123456789012.5"), Vehicles: 2, Spend: decimal.RequireFromString("-0.0001"),
+		Visits: 4}
+	for _, v := range []any{task, in} {
+		rv := reflect.ValueOf(v)
+		for i := range rv.NumField() {
+			if rv.Field(i).IsZero() {
+				t.Errorf("%T.%s is zero in the test: its encoding is not tested", v, rv.Type().Field(i).Name)
+			}
+		}
+	}
+	e := &Engine{SpillBytes: 1, TempDir: t.TempDir()} // every value goes to a file
+	sp := e.newPlanSpills()
+	defer sp.close()
+	opts := []gocmp.Option{gocmp.AllowUnexported(tierEntry{}, customerTier{}, waitingTask{}, recallTask{}),
+		cmpopts.EquateComparable(date.Date{}), gocmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })}
+	check := func(name string, want, got any) {
+		t.Helper()
+		if diff := gocmp.Diff(want, got, opts...); diff != "" {
+			t.Errorf("%s: (-written +read):\n%s", name, diff)
+		}
+	}
+	check("tier inputs", []tierEntry{{in, true, true, 0.25}}, roundTrip(t, sp.inputs, tierEntry{in, true, true, 0.25}))
+	check("waiting", []waitingTask{{schedule.Deferral{Task: task, Reason: "cap"}, true}},
+		roundTrip(t, sp.waiting, waitingTask{schedule.Deferral{Task: task, Reason: "cap"}, true}))
+	check("tiers", []customerTier{{id: "C1", tier: classify.Potential, hasP: true, p: 0.5}},
+		roundTrip(t, sp.tiers, customerTier{id: "C1", handle: 9, tier: classify.Potential, hasP: true, p: 0.5}))
+	check("tasks", []retention.Task{old, task}, roundTrip(t, sp.tasks, task, old))
+	check("recalls", []recallTask{{task, true, 0.75}}, roundTrip(t, sp.recalls, recallTask{task, true, 0.75}))
+	check("deferrals", []schedule.Deferral{{Task: task, Reason: "cap"}}, roundTrip(t, sp.deferred, schedule.Deferral{Task: task, Reason: "cap"}))
+}
+
+// roundTrip adds vs to s and reads them back.
+func roundTrip[T any](t *testing.T, s *spill[T], vs ...T) []T {
+	t.Helper()
+	for _, v := range vs {
+		if err := s.Add(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.ends) != len(vs) {
+		t.Fatalf("%d runs written for %d values", len(s.ends), len(vs))
+	}
+	var got []T
+	for v, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	return got
+}
