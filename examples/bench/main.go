@@ -28,6 +28,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"flag"
@@ -97,8 +98,12 @@ type sample struct {
 	runs []time.Duration
 }
 
-func (s *sample) median() time.Duration {
-	r := slices.Clone(s.runs)
+func (s *sample) median() time.Duration { return median(s.runs) }
+
+// median returns the median of vs (the upper one of an even count),
+// leaving vs as they are.
+func median[T cmp.Ordered](vs []T) T {
+	r := slices.Clone(vs)
 	slices.Sort(r)
 	return r[len(r)/2]
 }
@@ -346,16 +351,11 @@ func sqliteOf(ctx context.Context, path string, opts *demo.Options) (*sqlstore.S
 
 // medianPeaks returns the median of each peak over runs.
 func medianPeaks(runs []storetest.HeapPeaks) storetest.HeapPeaks {
-	median := func(of func(storetest.HeapPeaks) uint64) uint64 {
-		vs := make([]uint64, len(runs))
-		for i, r := range runs {
-			vs[i] = of(r)
-		}
-		slices.Sort(vs)
-		return vs[len(vs)/2]
+	var inUse, live []uint64
+	for _, r := range runs {
+		inUse, live = append(inUse, r.InUse), append(live, r.Live)
 	}
-	return storetest.HeapPeaks{InUse: median(func(p storetest.HeapPeaks) uint64 { return p.InUse }),
-		Live: median(func(p storetest.HeapPeaks) uint64 { return p.Live })}
+	return storetest.HeapPeaks{InUse: median(inUse), Live: median(live)}
 }
 
 // storeRows measures the streamed evaluation and the statuses on one store

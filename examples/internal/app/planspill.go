@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"iter"
 	"math"
@@ -16,13 +17,19 @@ import (
 // planSpills are the external sorts of a streamed plan (StreamPlanTo), in
 // the order it fills them.
 type planSpills struct {
-	inputs   *spill[tierEntry]      // what the tiers are ranked from, by dealer and customer
-	waiting  *spill[waitingTask]    // the tasks and deferrals, by customer, without priorities
+	parts    []partSpills           // filled as the partitions stream, one each
 	tiers    *spill[customerTier]   // the tiers of the customers with work, by customer
 	tasks    *spill[retention.Task] // by schedule.CompareTasks
 	recalls  *spill[recallTask]     // the lost recalls, by priority and P(alive)
 	deferred *spill[schedule.Deferral]
-	dealers  map[string]int // customers in inputs by dealer, to size each dealer's ranking
+}
+
+// partSpills are what one partition adds as it streams, without a lock:
+// its customers' tier inputs and their waiting work.
+type partSpills struct {
+	inputs  *spill[tierEntry]   // what the tiers are ranked from, by dealer and customer
+	waiting *spill[waitingTask] // the tasks and deferrals, by customer, without priorities
+	dealers map[string]int      // customers in inputs by dealer, to size each dealer's ranking
 }
 
 // tierEntry is a customer's TierInput on its way to be ranked.
@@ -46,28 +53,15 @@ type recallTask struct {
 	p    float64
 }
 
-// newPlanSpills returns the spills of a plan, each of e.SpillBytes.
-func (e *Engine) newPlanSpills() *planSpills {
+// newPlanSpills returns the spills of a plan streamed on n partitions,
+// each of e.SpillBytes.
+func (e *Engine) newPlanSpills(n int) *planSpills {
 	limit := e.SpillBytes
 	if limit <= 0 {
 		limit = spillLimit
 	}
 	dir := e.TempDir
-	return &planSpills{
-		dealers: map[string]int{},
-		inputs: newSpill(limit, dir, func(a, b *tierEntry) int {
-			return cmp.Or(cmp.Compare(a.in.Dealer, b.in.Dealer), cmp.Compare(a.in.ID, b.in.ID))
-		}, putTierEntry, getTierEntry),
-		waiting: newSpill(limit, dir, func(a, b *waitingTask) int { return cmp.Compare(a.d.Task.Customer, b.d.Task.Customer) },
-			func(b []byte, w *waitingTask) []byte {
-				return putBool(putString(putTask(b, &w.d.Task), w.d.Reason), w.deferred)
-			},
-			func(d *decoder) waitingTask {
-				var w waitingTask
-				w.d.Task = getTask(d)
-				w.d.Reason, w.deferred = d.string(), d.bool()
-				return w
-			}),
+	sp := &planSpills{
 		tiers: newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier),
 		tasks: newSpill(limit, dir, schedule.CompareTasks, putTask, getTask),
 		recalls: newSpill(limit, dir, func(a, b *recallTask) int {
@@ -88,17 +82,48 @@ func (e *Engine) newPlanSpills() *planSpills {
 				return schedule.Deferral{Task: t, Reason: d.string()}
 			}),
 	}
+	for range max(n, 1) {
+		sp.parts = append(sp.parts, partSpills{
+			dealers: map[string]int{},
+			inputs: newSpill(limit, dir, func(a, b *tierEntry) int {
+				return cmp.Or(cmp.Compare(a.in.Dealer, b.in.Dealer), cmp.Compare(a.in.ID, b.in.ID))
+			}, putTierEntry, getTierEntry),
+			waiting: newSpill(limit, dir, func(a, b *waitingTask) int { return cmp.Compare(a.d.Task.Customer, b.d.Task.Customer) },
+				func(b []byte, w *waitingTask) []byte {
+					return putBool(putString(putTask(b, &w.d.Task), w.d.Reason), w.deferred)
+				},
+				func(d *decoder) waitingTask {
+					var w waitingTask
+					w.d.Task = getTask(d)
+					w.d.Reason, w.deferred = d.string(), d.bool()
+					return w
+				}),
+		})
+	}
+	return sp
 }
 
 // close removes the spills' files.
 func (sp *planSpills) close() error {
-	return errors.Join(sp.inputs.Close(), sp.waiting.Close(), sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(),
-		sp.deferred.Close())
+	errs := []error{sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(), sp.deferred.Close()}
+	for _, p := range sp.parts {
+		errs = append(errs, p.inputs.Close(), p.waiting.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// ofParts returns the spill of each partition that of picks.
+func ofParts[T any](parts []partSpills, of func(*partSpills) *spill[T]) []*spill[T] {
+	out := make([]*spill[T], len(parts))
+	for i := range parts {
+		out[i] = of(&parts[i])
+	}
+	return out
 }
 
 // addCustomer adds a planned customer: its tier input, when it counts in
 // the ranking (effective) or needs a tier (it has work), and its work.
-func (sp *planSpills) addCustomer(r *classify.CustomerResult, cp *schedule.CustomerPlan) error {
+func (sp *partSpills) addCustomer(r *classify.CustomerResult, cp *schedule.CustomerPlan) error {
 	work := len(cp.Tasks) > 0 || len(cp.Deferred) > 0
 	if !r.Effective && !work {
 		return nil
@@ -127,6 +152,12 @@ func (sp *planSpills) addCustomer(r *classify.CustomerResult, cp *schedule.Custo
 // rank ranks the tiers one dealer at a time and sorts those of the
 // customers with work by customer.
 func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
+	customers := map[string]int{} // by dealer, in every partition
+	for _, p := range sp.parts {
+		for d, n := range p.dealers {
+			customers[d] += n
+		}
+	}
 	var r *classify.TierRanking
 	var dealer string
 	var work []customerTier // the dealer's customers with work
@@ -145,7 +176,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
 		work = work[:0]
 		return ctx.Err()
 	}
-	for e, err := range sp.inputs.All() {
+	for e, err := range merged(ofParts(sp.parts, func(p *partSpills) *spill[tierEntry] { return p.inputs })...) {
 		if err != nil {
 			return err
 		}
@@ -154,7 +185,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
 				return err
 			}
 			r, dealer = c.NewTierRanking(), e.in.Dealer
-			r.Grow(sp.dealers[dealer])
+			r.Grow(customers[dealer])
 		}
 		h := r.Add(&e.in)
 		if e.work {
@@ -164,7 +195,12 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
 	if err := ranked(); err != nil {
 		return err
 	}
-	return sp.inputs.Close() // let its memory go before the next phase
+	for _, p := range sp.parts { // let their memory go before the next phase
+		if err := p.inputs.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prioritize gives the waiting tasks and deferrals their customers'
@@ -175,7 +211,7 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 	defer stop()
 	var ct customerTier
 	have, k := false, 0
-	for w, err := range sp.waiting.All() {
+	for w, err := range merged(ofParts(sp.parts, func(p *partSpills) *spill[waitingTask] { return p.waiting })...) {
 		if err != nil {
 			return err
 		}
@@ -212,7 +248,11 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 		}
 	}
 	stop()
-	return errors.Join(sp.waiting.Close(), sp.tiers.Close())
+	errs := []error{sp.tiers.Close()}
+	for _, p := range sp.parts {
+		errs = append(errs, p.waiting.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // emit hands the plan to sink: the tasks, where each lost recall's place
@@ -274,7 +314,7 @@ func pulse(ctx context.Context, k *int) error {
 // customerTier is the tier of a customer with work, and its P(alive).
 type customerTier struct {
 	id     string
-	handle int // in the ranking of its dealer, until tier is set
+	handle int // in its dealer's ranking, while rank ranks it (not written)
 	tier   classify.Tier
 	hasP   bool
 	p      float64
@@ -374,7 +414,9 @@ func putBool(b []byte, v bool) []byte {
 	return append(b, 0)
 }
 
-func putFloat(b []byte, v float64) []byte { return putInt(b, int64(math.Float64bits(v))) }
+func putFloat(b []byte, v float64) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+}
 
 // putDecimal writes a decimal as its text, which reads back to the same
 // value (decimal.NewFromString).
@@ -390,7 +432,15 @@ func (d *decoder) bool() bool {
 	return v
 }
 
-func (d *decoder) float() float64 { return math.Float64frombits(uint64(d.int())) }
+func (d *decoder) float() float64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
 
 func (d *decoder) decimal() decimal.Decimal {
 	s := d.string()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"container/heap"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -17,7 +18,9 @@ import (
 // spill sorts values that need not fit in memory (an external merge sort).
 // It holds up to limit bytes of them; when it has more, it sorts what it
 // holds and writes it to a temporary file as a run. All merges the runs
-// with what it holds. A spill that never outgrows its limit touches no file.
+// with what it holds, and merged the runs and holdings of several spills
+// (one per partition, each filled without a lock). A spill that never
+// outgrows its limit touches no file.
 //
 // The values are written with put and read back with get, which must give
 // back a value that compares (compare) as the one written. compare must be a
@@ -98,7 +101,7 @@ func (s *spill[T]) flush() error {
 		rec := s.recs[s.offs[i]:s.offs[i+1]]
 		var n [binary.MaxVarintLen64]byte
 		k := binary.PutUvarint(n[:], uint64(len(rec)))
-		s.w.Write(n[:k])
+		s.w.Write(n[:k]) // a write error sticks: Flush returns it
 		s.w.Write(rec)
 		end += int64(k + len(rec))
 	}
@@ -111,90 +114,111 @@ func (s *spill[T]) flush() error {
 	return nil
 }
 
-// All yields the values added, in order, once every value has been added.
-// Values that compare equal come in no set order. It reads the runs once;
-// a spill is read at most once, then closed.
-func (s *spill[T]) All() iter.Seq2[T, error] {
+// merged yields the values added to spills, which share their compare and
+// get, in order, once every value has been added. Values that compare
+// equal come in no set order. It reads each spill's runs once and sorts
+// what each holds.
+func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		s.sort()
-		// The heads: the next value of each run and of what is held, in a
-		// binary heap by value. A head's source is a run's reader, or nil
-		// for what is held.
-		type head struct {
-			v   T
-			r   *bufio.Reader
-			buf []byte
+		if len(spills) == 0 {
+			return
 		}
-		var heads []head
-		start := int64(0)
-		// The runs' read buffers share the spill's limit, so that merging
-		// many runs holds no more than writing them did (down to 512 bytes
-		// a run: a merge of more than limit/512 runs holds more).
-		bufSize := min(max(s.limit/max(len(s.ends), 1), 512), 64<<10)
-		for _, end := range s.ends {
-			r := bufio.NewReaderSize(io.NewSectionReader(s.f, start, end-start), bufSize)
-			start = end
-			h := head{r: r}
-			ok, err := next(r, &h.buf, s.get, &h.v)
+		h := &heads[T]{compare: spills[0].compare}
+		for _, s := range spills {
+			s.sort()
+			if len(s.order) > 0 {
+				h.hs = append(h.hs, head[T]{v: s.held[s.order[0]], s: s, held: s.order[1:]})
+			}
+			// The runs' read buffers share the spill's limit, so that
+			// merging many runs holds no more than writing them did (down
+			// to 512 bytes a run: a merge of more than limit/512 runs holds
+			// more).
+			size := min(max(s.limit/max(len(s.ends), 1), 512), 64<<10)
+			start := int64(0)
+			for _, end := range s.ends {
+				r := head[T]{r: bufio.NewReaderSize(io.NewSectionReader(s.f, start, end-start), size)}
+				start = end
+				ok, err := next(r.r, &r.buf, s.get, &r.v)
+				if err != nil {
+					yield(zero, err)
+					return
+				}
+				if ok {
+					h.hs = append(h.hs, r)
+				}
+			}
+		}
+		heap.Init(h)
+		for len(h.hs) > 0 {
+			top := &h.hs[0]
+			if !yield(top.v, nil) {
+				return
+			}
+			more, err := top.next(spills[0].get)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			if ok {
-				heads = append(heads, h)
-			}
-		}
-		held := s.order
-		if len(held) > 0 {
-			heads = append(heads, head{v: s.held[held[0]]})
-			held = held[1:]
-		}
-		less := func(i, j int) bool { return s.compare(&heads[i].v, &heads[j].v) < 0 }
-		down := func(i int) {
-			for {
-				l := 2*i + 1
-				if l >= len(heads) {
-					return
-				}
-				m := l
-				if r := l + 1; r < len(heads) && less(r, l) {
-					m = r
-				}
-				if !less(m, i) {
-					return
-				}
-				heads[i], heads[m] = heads[m], heads[i]
-				i = m
-			}
-		}
-		for i := len(heads)/2 - 1; i >= 0; i-- {
-			down(i)
-		}
-		for len(heads) > 0 {
-			h := &heads[0]
-			if !yield(h.v, nil) {
-				return
-			}
-			more := true
-			if h.r == nil {
-				if more = len(held) > 0; more {
-					h.v, held = s.held[held[0]], held[1:]
-				}
+			if more {
+				heap.Fix(h, 0)
 			} else {
-				var err error
-				if more, err = next(h.r, &h.buf, s.get, &h.v); err != nil {
-					yield(zero, err)
-					return
-				}
+				heap.Pop(h)
 			}
-			if !more {
-				heads[0] = heads[len(heads)-1]
-				heads = heads[:len(heads)-1]
-			}
-			down(0)
 		}
 	}
+}
+
+// All yields the values added, in order (merged).
+func (s *spill[T]) All() iter.Seq2[T, error] { return merged(s) }
+
+// head is the next value of a run, or of what a spill holds, in a merge.
+type head[T any] struct {
+	v T
+	// The source: a run's reader and its record's buffer, or, when r is
+	// nil, the rest of what spill s holds, by index.
+	r    *bufio.Reader
+	buf  []byte
+	s    *spill[T]
+	held []int32
+}
+
+// next moves the head to its source's next value; it reports false at the
+// end of the source.
+func (h *head[T]) next(get func(*decoder) T) (bool, error) {
+	if h.r != nil {
+		return next(h.r, &h.buf, get, &h.v)
+	}
+	if len(h.held) == 0 {
+		return false, nil
+	}
+	h.v, h.held = h.s.held[h.held[0]], h.held[1:]
+	return true, nil
+}
+
+// heads is a merge's heads in a binary heap by value (container/heap).
+type heads[T any] struct {
+	hs      []head[T]
+	compare func(a, b *T) int
+}
+
+// Len implements heap.Interface.
+func (h *heads[T]) Len() int { return len(h.hs) }
+
+// Less implements heap.Interface: by the heads' values.
+func (h *heads[T]) Less(i, j int) bool { return h.compare(&h.hs[i].v, &h.hs[j].v) < 0 }
+
+// Swap implements heap.Interface.
+func (h *heads[T]) Swap(i, j int) { h.hs[i], h.hs[j] = h.hs[j], h.hs[i] }
+
+// Push implements heap.Interface.
+func (h *heads[T]) Push(x any) { h.hs = append(h.hs, x.(head[T])) }
+
+// Pop implements heap.Interface.
+func (h *heads[T]) Pop() any {
+	last := h.hs[len(h.hs)-1]
+	h.hs = h.hs[:len(h.hs)-1]
+	return last
 }
 
 // Close removes the spill's file and lets go of what it holds. A spill may

@@ -80,6 +80,41 @@ func TestSpill(t *testing.T) {
 	}
 }
 
+// TestMerged: the values of several spills (of different limits, one
+// empty) come merged in order.
+func TestMerged(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	dir := t.TempDir()
+	spills := []*spill[rec]{newRecSpill(1, dir), newRecSpill(1<<20, dir), newRecSpill(300, dir), newRecSpill(1, dir)}
+	var want []rec
+	for i := range 500 {
+		v := rec{r.IntN(40), fmt.Sprint(i)}
+		want = append(want, v)
+		if err := spills[i%3].Add(v); err != nil { // the last spill stays empty
+			t.Fatal(err)
+		}
+	}
+	slices.SortFunc(want, func(a, b rec) int { return spills[0].compare(&a, &b) })
+	var got []rec
+	for v, err := range merged(spills...) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(rec{})); diff != "" {
+		t.Errorf("(-sorted +merged):\n%s", diff)
+	}
+	for _, s := range spills {
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("%d files left after Close", len(left))
+	}
+}
+
 // TestSpillStopsEarly: a consumer may stop reading a spill.
 func TestSpillStopsEarly(t *testing.T) {
 	s := newRecSpill(1, t.TempDir())
@@ -135,6 +170,10 @@ func TestSpillRecordErrors(t *testing.T) {
 	if d.bool(); !errors.Is(d.err, errRecord) {
 		t.Errorf("a bool of 2: %v", d.err)
 	}
+	d = decoder{b: []byte{1, 2, 3}}
+	if d.float(); !errors.Is(d.err, errRecord) {
+		t.Errorf("a float of 3 bytes: %v", d.err)
+	}
 	d = decoder{b: putString(nil, "1.2.3")}
 	if d.decimal(); !errors.Is(d.err, errRecord) {
 		t.Errorf("a decimal of 1.2.3: %v", d.err)
@@ -162,7 +201,7 @@ func TestPlanRecords(t *testing.T) {
 		}
 	}
 	e := &Engine{SpillBytes: 1, TempDir: t.TempDir()} // every value goes to a file
-	sp := e.newPlanSpills()
+	sp := e.newPlanSpills(1)
 	defer sp.close()
 	opts := []gocmp.Option{gocmp.AllowUnexported(tierEntry{}, customerTier{}, waitingTask{}, recallTask{}),
 		cmpopts.EquateComparable(date.Date{}), gocmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })}
@@ -172,9 +211,9 @@ func TestPlanRecords(t *testing.T) {
 			t.Errorf("%s: (-written +read):\n%s", name, diff)
 		}
 	}
-	check("tier inputs", []tierEntry{{in, true, true, 0.25}}, roundTrip(t, sp.inputs, tierEntry{in, true, true, 0.25}))
+	check("tier inputs", []tierEntry{{in, true, true, 0.25}}, roundTrip(t, sp.parts[0].inputs, tierEntry{in, true, true, 0.25}))
 	check("waiting", []waitingTask{{schedule.Deferral{Task: task, Reason: "cap"}, true}},
-		roundTrip(t, sp.waiting, waitingTask{schedule.Deferral{Task: task, Reason: "cap"}, true}))
+		roundTrip(t, sp.parts[0].waiting, waitingTask{schedule.Deferral{Task: task, Reason: "cap"}, true}))
 	check("tiers", []customerTier{{id: "C1", tier: classify.Potential, hasP: true, p: 0.5}},
 		roundTrip(t, sp.tiers, customerTier{id: "C1", handle: 9, tier: classify.Potential, hasP: true, p: 0.5}))
 	check("tasks", []retention.Task{old, task}, roundTrip(t, sp.tasks, task, old))

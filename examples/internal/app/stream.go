@@ -212,7 +212,8 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 // time per partition with its contacts (retention.Logs.CustomerContacts)
 // and what StreamCustomers reads ahead; what the whole network contributes
 // goes through external sorts (Engine.SpillBytes each, the rest in
-// temporary files in Engine.TempDir):
+// temporary files in Engine.TempDir; each partition fills two of its own,
+// without a lock, merged when read):
 //
 //   - Tiers rank all the customers of a dealer, but a tier sets nothing
 //     but the priority of its customer's tasks. So each customer is planned
@@ -233,9 +234,9 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 	each func(cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
 	workers = max(workers, 1)
 	c := e.Planner.Classifier()
-	sp := e.newPlanSpills()
+	sp := e.newPlanSpills(workers)
 	defer func() { err = errors.Join(err, sp.close()) }()
-	var mu sync.Mutex // over n, failed, each and the spills
+	var mu sync.Mutex // over n, failed and each
 	failed := false
 	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
 		for in, err := range StreamCustomers(ctx, s, f) {
@@ -247,13 +248,16 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 			}
 			r := c.Customer(&in, asOf)
 			cp := e.Planner.Customer(&in, &r, asOf)
+			if err := sp.parts[f.Partition].addCustomer(&r, &cp); err != nil {
+				return err
+			}
 			mu.Lock()
 			if failed { // in another partition: hand out nothing more
 				mu.Unlock()
 				return nil
 			}
-			err := sp.addCustomer(&r, &cp)
-			if err == nil && each != nil {
+			var err error
+			if each != nil {
 				err = each(&r)
 			}
 			if failed = err != nil; !failed {
