@@ -1,10 +1,12 @@
 package retention_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/dcrc-go/dcrc/adapters/memstore"
 	"github.com/dcrc-go/dcrc/retention"
 )
 
@@ -88,4 +90,36 @@ func ExampleDecodeDataset() {
 	// Output:
 	// vehicles/LFV1: deliveredOn: no such date "2025-02-30"
 	// true
+}
+
+// A plan saved as it is made: the sequence could be a merge on disk, and
+// a SQL store would hold one INSERT statement's tasks at a time. When the
+// sequence fails, nothing is saved.
+func ExampleSaveTaskSeq() {
+	ctx := context.Background()
+	store := memstore.New()
+	plan := func(n int, err error) func(yield func(retention.Task, error) bool) {
+		return func(yield func(retention.Task, error) bool) {
+			for i := range n {
+				due := retention.AddDays(retention.MustParseDate("2026-11-22"), i)
+				key := fmt.Sprintf("maintenance-due/LFV%d/2026-05-22", i)
+				if !yield(retention.Task{Key: key, Touch: retention.MaintenanceDue, Customer: "C1", DueOn: due, ExpiresOn: due}, nil) {
+					return
+				}
+			}
+			if err != nil {
+				yield(retention.Task{}, err)
+			}
+		}
+	}
+	added, err := retention.SaveTaskSeq(ctx, store, plan(3, errors.New("the plan failed")))
+	fmt.Println(added, err)
+	added, err = retention.SaveTaskSeq(ctx, store, plan(3, nil))
+	fmt.Println(added, err)
+	added, err = retention.SaveTaskSeq(ctx, store, plan(5, nil))
+	fmt.Println(added, err)
+	// Output:
+	// 0 the plan failed
+	// 3 <nil>
+	// 2 <nil>
 }

@@ -146,6 +146,38 @@ type Tasks interface {
 	Tasks(ctx context.Context, f TaskFilter) iter.Seq2[Task, error]
 }
 
+// TaskSeqSaver is implemented by stores that can save a plan as it is
+// made, without holding it: the day's plan of a large network is streamed
+// from a merge on disk (see SaveTaskSeq).
+type TaskSeqSaver interface {
+	// SaveTaskSeq saves the tasks seq yields as SaveTasks saves a slice, in
+	// one transaction: when seq yields an error, when ctx is cancelled or
+	// when a write fails, nothing is saved. An error seq yields ends the
+	// save and is returned, wrapped or not (errors.Is finds it), with its
+	// kind (ErrorKind) when it has one. Memory use does not grow with the
+	// number of tasks. seq may read the store while it runs; it must not
+	// write to it.
+	SaveTaskSeq(ctx context.Context, seq iter.Seq2[Task, error]) (added int, err error)
+}
+
+// SaveTaskSeq saves the tasks seq yields in t, in one transaction: with
+// t's own SaveTaskSeq when t is a TaskSeqSaver, or else by collecting them
+// and calling SaveTasks (which then holds them all). When seq yields an
+// error, nothing is saved and the error is returned as it is.
+func SaveTaskSeq(ctx context.Context, t Tasks, seq iter.Seq2[Task, error]) (added int, err error) {
+	if s, ok := t.(TaskSeqSaver); ok {
+		return s.SaveTaskSeq(ctx, seq)
+	}
+	var ts []Task
+	for x, err := range seq {
+		if err != nil {
+			return 0, err
+		}
+		ts = append(ts, x)
+	}
+	return t.SaveTasks(ctx, ts)
+}
+
 // Store is everything dcrc needs from storage.
 type Store interface {
 	Importer

@@ -109,9 +109,12 @@ func surveyRows(ss []retention.Survey) *rows {
 		}}
 }
 
+// taskCols are the columns taskRows writes.
+var taskCols = []string{"key", "touch", "customer", "vin", "anchor", "dealer", "owner", "channel",
+	"time_window", "due_on", "expires_on", "priority", "attempts", "reason"}
+
 func taskRows(ts []retention.Task) *rows {
-	return &rows{table: "tasks", cols: []string{"key", "touch", "customer", "vin", "anchor", "dealer", "owner", "channel",
-		"time_window", "due_on", "expires_on", "priority", "attempts", "reason"}, n: len(ts),
+	return &rows{table: "tasks", cols: taskCols, n: len(ts),
 		suffix: "ON CONFLICT (key) DO NOTHING",
 		row: func(i int, a []any) ([]any, error) {
 			x := &ts[i]

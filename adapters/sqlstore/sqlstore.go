@@ -296,15 +296,38 @@ func (s *Store) wrap(ctx context.Context, op string, err error) error {
 // inTx runs fn in a transaction, committing on nil and rolling back
 // otherwise; a cancelled ctx rolls back.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.inLazyTx(ctx, op, func(begin func() (*sql.Tx, error)) error {
+		tx, err := begin()
+		if err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// inLazyTx is inTx for work that may have nothing to write, or much to do
+// before its first write: the transaction begins when fn first calls begin
+// (later calls return the same one), so that no lock is held before then.
+// When fn never calls begin, only ctx is checked.
+func (s *Store) inLazyTx(ctx context.Context, op string, fn func(begin func() (*sql.Tx, error)) error) error {
+	var tx *sql.Tx
+	begin := func() (*sql.Tx, error) {
+		if tx == nil {
+			var err error
+			if tx, err = s.db.BeginTx(ctx, nil); err != nil {
+				return nil, err
+			}
+		}
+		return tx, nil
+	}
+	err := fn(begin)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if tx == nil {
+		return s.wrap(ctx, op, err)
+	}
 	if err != nil {
-		return s.wrap(ctx, op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return s.wrap(ctx, op, err)
-	}
-	if err := ctx.Err(); err != nil {
 		_ = tx.Rollback()
 		return s.wrap(ctx, op, err)
 	}

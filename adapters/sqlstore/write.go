@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -52,43 +53,57 @@ func insertSQL(r *rows, n int, positional bool) string {
 	return b.String()
 }
 
+// perInsert is how many rows of cols columns one INSERT statement carries.
+func (s *Store) perInsert(cols int) int {
+	return max(1, min(s.dialect.BatchRows, s.dialect.MaxParams/cols))
+}
+
 // insert writes the rows in statements of Dialect.BatchRows rows (fewer when
 // the parameter limit requires), reusing one prepared statement for the full
 // batches. It returns the rows affected.
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *rows) (int64, error) {
-	if r.n == 0 {
-		return 0, nil
-	}
-	per := max(1, min(s.dialect.BatchRows, s.dialect.MaxParams/len(r.cols)))
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
+	in := inserter{s: s, tx: tx}
+	defer in.close()
+	return in.insert(ctx, r)
+}
+
+// inserter writes rows of one table in a transaction, as Store.insert does,
+// over any number of calls that share its prepared statement: a
+// transaction holds every statement prepared on it until it ends, so that
+// one statement per call would hold memory in proportion to the rows.
+type inserter struct {
+	s    *Store
+	tx   *sql.Tx
+	full *sql.Stmt // for perInsert rows; nil until needed
+	args []any
+}
+
+// insert writes r's rows and returns how many were affected.
+func (in *inserter) insert(ctx context.Context, r *rows) (int64, error) {
+	per := in.s.perInsert(len(r.cols))
 	var affected int64
-	args := make([]any, 0, per*len(r.cols))
 	for start := 0; start < r.n; start += per {
 		end := min(start+per, r.n)
-		args = args[:0]
+		in.args = in.args[:0]
 		for i := start; i < end; i++ {
 			var err error
-			if args, err = r.row(i, args); err != nil {
+			if in.args, err = r.row(i, in.args); err != nil {
 				return affected, err
 			}
 		}
 		var res sql.Result
 		var err error
 		if end-start == per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, insertSQL(r, per, s.dialect.Positional)); err != nil {
+			if in.full == nil {
+				if in.full, err = in.tx.PrepareContext(ctx, insertSQL(r, per, in.s.dialect.Positional)); err != nil {
 					return affected, err
 				}
 			}
-			res, err = full.ExecContext(ctx, args...)
+			res, err = in.full.ExecContext(ctx, in.args...)
 		} else {
-			res, err = tx.ExecContext(ctx, insertSQL(r, end-start, s.dialect.Positional), args...)
+			res, err = in.tx.ExecContext(ctx, insertSQL(r, end-start, in.s.dialect.Positional), in.args...)
 		}
+		clear(in.args) // let the values go
 		if err != nil {
 			return affected, err
 		}
@@ -96,6 +111,13 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, r *rows) (int64, error) 
 		affected += n
 	}
 	return affected, nil
+}
+
+// close closes the prepared statement.
+func (in *inserter) close() {
+	if in.full != nil {
+		in.full.Close()
+	}
 }
 
 // existing returns which of ids exist in table's column.
@@ -275,14 +297,62 @@ func (s *Store) AppendSurveys(ctx context.Context, ss []retention.Survey) error 
 }
 
 // SaveTasks stores the tasks whose keys are new (INSERT … ON CONFLICT DO
-// NOTHING) and returns how many.
+// NOTHING) and returns how many. It is SaveTaskSeq over ts.
 func (s *Store) SaveTasks(ctx context.Context, ts []retention.Task) (int, error) {
+	return s.SaveTaskSeq(ctx, func(yield func(retention.Task, error) bool) {
+		for _, t := range ts {
+			if !yield(t, nil) {
+				return
+			}
+		}
+	})
+}
+
+// SaveTaskSeq stores the tasks seq yields whose keys are new, in one
+// transaction, and returns how many (retention.TaskSeqSaver). It holds one
+// INSERT statement's tasks (Dialect.BatchRows) at a time, and begins the
+// transaction when it has the first of them to write, so that seq may read
+// the store at length before that without a write lock being held (SQLite
+// takes it when the transaction begins).
+func (s *Store) SaveTaskSeq(ctx context.Context, seq iter.Seq2[retention.Task, error]) (int, error) {
 	const op = "sqlstore.SaveTasks"
 	var added int64
-	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		var err error
-		added, err = s.insert(ctx, tx, taskRows(ts))
-		return err
+	err := s.inLazyTx(ctx, op, func(begin func() (*sql.Tx, error)) error {
+		batch := make([]retention.Task, 0, s.perInsert(len(taskCols)))
+		var in *inserter
+		defer func() {
+			if in != nil {
+				in.close()
+			}
+		}()
+		write := func() error {
+			if in == nil {
+				tx, err := begin()
+				if err != nil {
+					return err
+				}
+				in = &inserter{s: s, tx: tx}
+			}
+			n, err := in.insert(ctx, taskRows(batch))
+			added += n
+			clear(batch) // let the strings go
+			batch = batch[:0]
+			return err
+		}
+		for t, err := range seq {
+			if err != nil {
+				return err
+			}
+			if batch = append(batch, t); len(batch) == cap(batch) {
+				if err := write(); err != nil {
+					return err
+				}
+			}
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		return write()
 	})
 	if err != nil {
 		return 0, err

@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"NotFound", testNotFound},
 		{"AppendOnlyLogs", testAppendOnlyLogs},
 		{"SaveTasksIdempotent", testSaveTasksIdempotent},
+		{"SaveTaskSeq", testSaveTaskSeq},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledRead", testCancelledRead},
 		{"StreamStopsEarly", testStreamStopsEarly},
@@ -624,6 +625,90 @@ func testSaveTasksIdempotent(t *testing.T, s retention.Store) {
 	}
 	if n := len(collect(t, s.Contacts(ctx))); n != 3 {
 		t.Errorf("contacts after saving the plan again: %d, want 3", n)
+	}
+}
+
+// testSaveTaskSeq: retention.SaveTaskSeq (the store's own SaveTaskSeq
+// or the fallback through SaveTasks) saves several statements' worth of
+// tasks in one transaction: nothing when the sequence fails or the context
+// is cancelled after some were written, nothing visible before the end,
+// each key once; the sequence may read the store meanwhile.
+func testSaveTaskSeq(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	const n = 1234 // more than two INSERT statements of 500
+	plan := make([]retention.Task, n)
+	for i := range plan {
+		plan[i] = task(fmt.Sprintf("maintenance-due/V%04d/2026-01-01", i), "2026-01-01")
+	}
+	stored := func() int { return len(collect(t, s.Tasks(ctx, retention.TaskFilter{}))) }
+	// seq yields plan, with a duplicate of its first task at the end; at
+	// task i it calls at(i), which may stop it with an error.
+	seq := func(at func(i int) error) iter.Seq2[retention.Task, error] {
+		return func(yield func(retention.Task, error) bool) {
+			for i, x := range append(slices.Clone(plan), plan[0]) {
+				if err := at(i); err != nil {
+					yield(retention.Task{}, err)
+					return
+				}
+				if !yield(x, nil) {
+					return
+				}
+			}
+		}
+	}
+	if _, err := s.SaveTasks(ctx, plan[:3]); err != nil {
+		t.Fatal(err)
+	}
+
+	errStop := errors.New("the plan failed")
+	_, err := retention.SaveTaskSeq(ctx, s, seq(func(i int) error {
+		if i == 1100 {
+			return errStop
+		}
+		return nil
+	}))
+	if !errors.Is(err, errStop) {
+		t.Errorf("a sequence failing at task 1,100: %v, want its error", err)
+	}
+	if got := stored(); got != 3 {
+		t.Errorf("after the failed save: %d tasks stored, want the 3 saved before", got)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, err = retention.SaveTaskSeq(cctx, s, seq(func(i int) error {
+		if i == 700 {
+			cancel()
+		}
+		return nil
+	}))
+	if !errors.Is(err, context.Canceled) || retention.ErrorKind(err) != retention.ErrInternal {
+		t.Errorf("a save cancelled at task 700: %v, want context.Canceled of kind internal", err)
+	}
+	if got := stored(); got != 3 {
+		t.Errorf("after the cancelled save: %d tasks stored, want 3", got)
+	}
+
+	seen := -1
+	added, err := retention.SaveTaskSeq(ctx, s, seq(func(i int) error {
+		if i == 1100 { // reading the store, with two statements written
+			if _, err := s.Customer(ctx, "C1"); err != nil {
+				return err
+			}
+			seen = stored()
+		}
+		return nil
+	}))
+	if err != nil || added != n-3 {
+		t.Fatalf("saving %d tasks, 3 of them stored and one twice: %d added, %v; want %d", n, added, err, n-3)
+	}
+	if seen != 3 {
+		t.Errorf("during the save: %d tasks stored, want the 3 saved before", seen)
+	}
+	got := collect(t, s.Tasks(ctx, retention.TaskFilter{}))
+	if diff := cmp.Diff(plan, got, cmpOpts); diff != "" { // by due date, then key
+		t.Errorf("tasks (-want +got):\n%s", diff)
 	}
 }
 

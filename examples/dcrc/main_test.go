@@ -351,3 +351,46 @@ func TestImportPlanReport(t *testing.T) {
 		t.Errorf("report html: exit %d, %d charts", code, strings.Count(page, `<svg class="chart"`))
 	}
 }
+
+// TestWriteJSONArray: the plan's JSON, written one task at a time, is what
+// a json.Encoder indenting by two spaces writes for the slice of them,
+// byte for byte, for no task, one and several (with characters the encoder
+// escapes).
+func TestWriteJSONArray(t *testing.T) {
+	d := retention.MustParseDate
+	task := func(key, reason string) retention.Task {
+		return retention.Task{Key: key, Touch: retention.MaintenanceDue, Customer: "C1", VIN: "LFV1", Dealer: "D1",
+			Owner: retention.DealerDCRC, Channel: retention.Phone, Anchor: d("2026-01-01"), DueOn: d("2026-11-22"),
+			ExpiresOn: d("2026-11-29"), Priority: 2, Reason: reason}
+	}
+	for _, ts := range [][]retention.Task{
+		nil,
+		{task("maintenance-due/LFV1/2026-01-01", "due")},
+		{task("a", "<&> \u2028 \"quoted\""), task("b", "保养到期"), task("c", "")},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		outs := make([]app.TaskOut, 0, len(ts))
+		for _, x := range ts {
+			outs = append(outs, app.TaskOf(x))
+		}
+		if err := enc.Encode(outs); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		err := writeJSONArray(&got, func(yield func(retention.Task, error) bool) {
+			for _, x := range ts {
+				if !yield(x, nil) {
+					return
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("%d tasks (-json.Encoder +writeJSONArray):\n%s", len(ts), diff)
+		}
+	}
+}

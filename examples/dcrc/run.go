@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"runtime"
 	"slices"
@@ -389,46 +390,73 @@ func plan(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// One streamed pass over the store on *workers partitions: the memory
-	// holds the day's tasks and a few numbers per customer, not the store.
-	p, _, err := e.StreamPlan(ctx, s, day, *workers, nil)
+	// One streamed pass over the store on *workers partitions, saved as it
+	// comes in one transaction: the memory holds a few numbers per customer
+	// of the dealer being ranked, not the store nor the day's tasks, which
+	// wait in temporary files to be printed once saved.
+	p, err := e.SavePlan(ctx, s, day, *workers)
 	if err != nil {
 		return err
 	}
-	tasks := p.Tasks
-	added, err := s.SaveTasks(ctx, tasks)
-	if err != nil {
-		return err
-	}
-	outs := make([]app.TaskOut, 0, len(tasks))
-	for _, t := range tasks {
-		outs = append(outs, app.TaskOf(t))
-	}
+	defer p.Close()
 	w := bufio.NewWriter(stdout)
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(outs); err != nil {
-			return err
-		}
+		err = writeJSONArray(w, p.Tasks())
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"key", "touch", "customer", "vin", "dealer", "owner", "channel", "window", "due_on", "expires_on",
-			"priority", "attempts", "reason"})
-		for _, t := range outs {
-			cw.Write([]string{t.Key, t.Touch, t.Customer, t.VIN, t.Dealer, t.Owner, t.Channel, t.Window, t.DueOn, t.ExpiresOn,
-				strconv.Itoa(t.Priority), strconv.Itoa(t.Attempts), t.Reason})
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
+		err = writeCSV(w, p.Tasks())
+	default:
+		fmt.Fprintf(w, "Plan of %s: %d tasks (%d new in the store)\n\n", day, p.Len(), p.Added)
+		err = p.WriteWorkList(w, 1<<30)
+	}
+	if err != nil {
+		return err
+	}
+	return errors.Join(w.Flush(), p.Close())
+}
+
+// writeJSONArray writes the tasks as an indented JSON array of
+// app.TaskOut, as a json.Encoder indenting by two spaces writes a slice of
+// them, one task at a time.
+func writeJSONArray(w io.Writer, tasks iter.Seq2[retention.Task, error]) error {
+	sep := "["
+	for t, err := range tasks {
+		if err != nil {
 			return err
 		}
-	default:
-		fmt.Fprintf(w, "Plan of %s: %d tasks (%d new in the store)\n\n", day, len(tasks), added)
-		app.WriteWorkList(w, tasks, 1<<30)
+		b, err := json.MarshalIndent(app.TaskOf(t), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "%s\n  %s", sep, b); err != nil {
+			return err
+		}
+		sep = ","
 	}
-	return w.Flush()
+	if sep == "[" {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	_, err := io.WriteString(w, "\n]\n")
+	return err
+}
+
+// writeCSV writes the tasks as the rows of a CSV file for a call centre,
+// under a header.
+func writeCSV(w io.Writer, tasks iter.Seq2[retention.Task, error]) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"key", "touch", "customer", "vin", "dealer", "owner", "channel", "window", "due_on", "expires_on",
+		"priority", "attempts", "reason"})
+	for x, err := range tasks {
+		if err != nil {
+			return err
+		}
+		t := app.TaskOf(x)
+		cw.Write([]string{t.Key, t.Touch, t.Customer, t.VIN, t.Dealer, t.Owner, t.Channel, t.Window, t.DueOn, t.ExpiresOn,
+			strconv.Itoa(t.Priority), strconv.Itoa(t.Attempts), t.Reason})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 func report(args []string, stdout io.Writer) error {

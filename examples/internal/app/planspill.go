@@ -56,11 +56,7 @@ type recallTask struct {
 // newPlanSpills returns the spills of a plan streamed on n partitions,
 // each of e.SpillBytes.
 func (e *Engine) newPlanSpills(n int) *planSpills {
-	limit := e.SpillBytes
-	if limit <= 0 {
-		limit = spillLimit
-	}
-	dir := e.TempDir
+	limit, dir := e.spillBytes(), e.TempDir
 	sp := &planSpills{
 		tiers: newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier),
 		tasks: newSpill(limit, dir, schedule.CompareTasks, putTask, getTask),
@@ -101,6 +97,14 @@ func (e *Engine) newPlanSpills(n int) *planSpills {
 		})
 	}
 	return sp
+}
+
+// spillBytes is e.SpillBytes, or spillLimit when it is not set.
+func (e *Engine) spillBytes() int {
+	if e.SpillBytes <= 0 {
+		return spillLimit
+	}
+	return e.SpillBytes
 }
 
 // close removes the spills' files.

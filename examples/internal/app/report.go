@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -227,7 +228,7 @@ func (k *KPIs) WriteText(w io.Writer) error {
 	return nil
 }
 
-// WriteWorkList prints the day's tasks grouped by owner, for people.
+// WriteWorkList writes the tasks grouped by owner, at most limit per owner.
 func WriteWorkList(w io.Writer, tasks []retention.Task, limit int) {
 	byOwner := map[retention.Role][]retention.Task{}
 	for _, t := range tasks {
@@ -235,17 +236,45 @@ func WriteWorkList(w io.Writer, tasks []retention.Task, limit int) {
 	}
 	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
 		ts := byOwner[owner]
-		fmt.Fprintf(w, "%s — %d tasks\n", owner, len(ts))
-		for i, t := range ts {
-			if i == limit {
-				fmt.Fprintf(w, "    … %d more\n", len(ts)-limit)
-				break
+		writeOwnerList(w, owner, len(ts), func(yield func(retention.Task, error) bool) {
+			for _, t := range ts {
+				if !yield(t, nil) {
+					return
+				}
 			}
-			subject := t.VIN
-			if subject == "" {
-				subject = t.Customer
-			}
-			fmt.Fprintf(w, "  P%d %-19s %-5s %-11s %-18s due %s  %s\n", t.Priority, t.Touch, t.Channel, t.Window, subject, t.DueOn, t.Reason)
+		}, limit) // a slice yields no error
+	}
+}
+
+// WriteWorkList writes the plan's tasks as the function WriteWorkList
+// does, reading the plan's file once per owner.
+func (p *SavedPlan) WriteWorkList(w io.Writer, limit int) error {
+	for _, owner := range p.Owners() {
+		if err := writeOwnerList(w, owner, p.OwnerLen(owner), p.OwnerTasks(owner), limit); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// writeOwnerList writes the n tasks of owner, at most limit of them.
+func writeOwnerList(w io.Writer, owner retention.Role, n int, tasks iter.Seq2[retention.Task, error], limit int) error {
+	fmt.Fprintf(w, "%s — %d tasks\n", owner, n)
+	i := 0
+	for t, err := range tasks {
+		if err != nil {
+			return err
+		}
+		if i == limit {
+			fmt.Fprintf(w, "    … %d more\n", n-limit)
+			break
+		}
+		i++
+		subject := t.VIN
+		if subject == "" {
+			subject = t.Customer
+		}
+		fmt.Fprintf(w, "  P%d %-19s %-5s %-11s %-18s due %s  %s\n", t.Priority, t.Touch, t.Channel, t.Window, subject, t.DueOn, t.Reason)
+	}
+	return nil
 }

@@ -33,6 +33,7 @@ type spill[T any] struct {
 	limit   int    // bytes held before a run is written
 	dir     string // for the temporary file; "" is os.TempDir
 
+	n     int // values added
 	held  []T
 	recs  []byte   // their encodings, one after another
 	offs  []int    // where each one's encoding starts in recs
@@ -53,6 +54,7 @@ func newSpill[T any](limit int, dir string, compare func(a, b *T) int, put func(
 // Add adds v; it writes a run when the spill holds more than its limit:
 // the values and their encodings.
 func (s *spill[T]) Add(v T) error {
+	s.n++
 	s.offs = append(s.offs, len(s.recs))
 	s.held, s.recs = append(s.held, v), s.put(s.recs, &v)
 	if s.size() > s.limit {
@@ -60,6 +62,9 @@ func (s *spill[T]) Add(v T) error {
 	}
 	return nil
 }
+
+// Len returns the number of values added.
+func (s *spill[T]) Len() int { return s.n }
 
 // size estimates the memory of what the spill holds: the values, the
 // strings they point to (about as long as their encodings) and their
