@@ -21,8 +21,9 @@
 //     also measured against the store's own query read bare that way;
 //
 // and the peak heap of the streamed evaluation at a tenth of the size and at
-// the full size (handing the plan out as it goes, and keeping it; and on a
-// network of the full size with ten times the dealers), in use and live,
+// the full size (handing the plan out as it goes, and saving it in the store
+// as dcrc plan does; both also on a network of the full size with ten times
+// the dealers), in use and live,
 // medians of up to 3 runs, and the allocations per vehicle of the
 // evaluation.
 package main
@@ -285,7 +286,7 @@ func bench(c config, out io.Writer) error {
 	// the full size: handing the plan out as it goes (StreamPlanTo), and
 	// saving it in the store as dcrc plan does (SavePlan: the bench's
 	// databases are its own); and handing it out on the network grown by
-	// dealers.
+	// dealers, and saving it there.
 	handedOut := func(st *sqlstore.Store) (storetest.HeapPeaks, error) {
 		return storetest.PeakHeaps(func() error { _, err := e.StreamPlanTo(ctx, st, c.asOf, 1, nil, app.PlanSink{}); return err })
 	}
@@ -301,11 +302,12 @@ func bench(c config, out io.Writer) error {
 	heaps := []struct {
 		what        string
 		small, full storetest.HeapPeaks
-	}{{what: "the plan handed out as it goes"}, {what: "the plan saved (dcrc plan)"}, {what: "handed out, the network grown by dealers (30 at full size)"}}
+	}{{what: "the plan handed out as it goes"}, {what: "the plan saved (dcrc plan)"}, {what: "handed out, the network grown by dealers (30 at full size)"},
+		{what: "saved, the network grown by dealers"}}
 	for i, m := range []struct {
 		peak        func(*sqlstore.Store) (storetest.HeapPeaks, error)
 		small, full *sqlstore.Store
-	}{{handedOut, ss10, s}, {saved, ss10, s}, {handedOut, ss10, sWide}} {
+	}{{handedOut, ss10, s}, {saved, ss10, s}, {handedOut, ss10, sWide}, {saved, ss10, sWide}} {
 		// The medians of a few runs: a peak depends on when the
 		// collector runs.
 		var small, full []storetest.HeapPeaks
