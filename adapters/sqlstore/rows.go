@@ -113,7 +113,9 @@ func surveyRows(ss []retention.Survey) *rows {
 var taskCols = []string{"key", "touch", "customer", "vin", "anchor", "dealer", "owner", "channel",
 	"time_window", "due_on", "expires_on", "priority", "attempts", "reason"}
 
-func taskRows(ts []retention.Task) *rows {
+// taskRows writes tasks; ts[0] is the save's task number first, which
+// names a task without a key in an error.
+func taskRows(ts []retention.Task, first int) *rows {
 	return &rows{table: "tasks", cols: taskCols, n: len(ts),
 		suffix: "ON CONFLICT (key) DO NOTHING",
 		row: func(i int, a []any) ([]any, error) {
@@ -121,8 +123,12 @@ func taskRows(ts []retention.Task) *rows {
 			touch, err1 := textArg(x.Touch)
 			owner, err2 := textArg(x.Owner)
 			ch, err3 := textArg(x.Channel)
+			if f := firstField(field{"touch", err1}, field{"owner", err2}, field{"channel", err3}); f != nil {
+				return a, &retention.Error{Kind: retention.ErrInvalid, Op: "sqlstore.SaveTasks",
+					Record: retention.RecordName("tasks", x.Key, first+i), Field: f.name, Err: f.err}
+			}
 			return append(a, x.Key, touch, x.Customer, x.VIN, dateArg(x.Anchor), x.Dealer, owner, ch, x.Window,
-				dateArg(x.DueOn), dateArg(x.ExpiresOn), x.Priority, x.Attempts, x.Reason), firstErr(err1, err2, err3)
+				dateArg(x.DueOn), dateArg(x.ExpiresOn), x.Priority, x.Attempts, x.Reason), nil
 		}}
 }
 

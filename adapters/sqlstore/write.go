@@ -317,24 +317,21 @@ func (s *Store) SaveTasks(ctx context.Context, ts []retention.Task) (int, error)
 func (s *Store) SaveTaskSeq(ctx context.Context, seq iter.Seq2[retention.Task, error]) (int, error) {
 	const op = "sqlstore.SaveTasks"
 	var added int64
+	written := 0 // tasks before the batch
 	err := s.inLazyTx(ctx, op, func(begin func() (*sql.Tx, error)) error {
 		batch := make([]retention.Task, 0, s.perInsert(len(taskCols)))
-		var in *inserter
-		defer func() {
-			if in != nil {
-				in.close()
-			}
-		}()
+		var in inserter // its tx nil until the first write
+		defer in.close()
 		write := func() error {
-			if in == nil {
+			if in.tx == nil {
 				tx, err := begin()
 				if err != nil {
 					return err
 				}
-				in = &inserter{s: s, tx: tx}
+				in = inserter{s: s, tx: tx}
 			}
-			n, err := in.insert(ctx, taskRows(batch))
-			added += n
+			n, err := in.insert(ctx, taskRows(batch, written))
+			added, written = added+n, written+len(batch)
 			clear(batch) // let the strings go
 			batch = batch[:0]
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,5 +80,49 @@ func TestUnreadableValuesAreNamed(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrInternal naming %q", tc.update, got, tc.want)
 		}
 		s.Close()
+	}
+}
+
+// TestUnwritableTaskIsNamed: a task the store cannot write (an enumeration
+// out of range), past the first INSERT statement of a streamed save, is an
+// ErrInvalid naming the task (by key, or by its place in the save) and the
+// field, and nothing of the save is written.
+func TestUnwritableTaskIsNamed(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.sqlite"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	due := retention.MustParseDate("2026-11-22")
+	for _, tc := range []struct {
+		name  string
+		spoil func(*retention.Task)
+		want  string
+	}{
+		{"touch", func(x *retention.Task) { x.Touch = 200 }, "tasks/maintenance-due/V0550/2026-01-01: touch"},
+		{"owner", func(x *retention.Task) { x.Owner = 200 }, "tasks/maintenance-due/V0550/2026-01-01: owner"},
+		{"channel without a key", func(x *retention.Task) { x.Channel, x.Key = 200, "" }, "tasks[550]: channel"},
+	} {
+		ts := make([]retention.Task, 600)
+		for i := range ts {
+			ts[i] = retention.Task{Key: fmt.Sprintf("maintenance-due/V%04d/2026-01-01", i), Touch: retention.MaintenanceDue,
+				Customer: "C1", Owner: retention.DealerDCRC, Channel: retention.Phone, DueOn: due, ExpiresOn: due}
+		}
+		tc.spoil(&ts[550])
+		_, err := s.SaveTasks(ctx, ts)
+		if !errors.Is(err, retention.ErrInvalid) || err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want ErrInvalid naming %q", tc.name, err, tc.want)
+		}
+		n := 0
+		for _, err := range s.Tasks(ctx, retention.TaskFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 0 {
+			t.Errorf("%s: %d tasks saved, want none", tc.name, n)
+		}
 	}
 }
