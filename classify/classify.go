@@ -358,7 +358,14 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, 
 		sorted = slices.Clone(cs)
 		slices.SortStableFunc(sorted, byTime)
 	}
-	var failed map[string]int // made at the first failed attempt
+	// The failed attempts by task since the last reach. A customer has a
+	// few contacts, so a slice searched in turn is cheaper than a map.
+	type attempts struct {
+		task string
+		n    int
+	}
+	var buf [4]attempts
+	failed := buf[:0]
 	lost, since := false, date.Date{}
 	for i := range sorted {
 		ct := &sorted[i]
@@ -368,13 +375,14 @@ func (c *Classifier) lostContact(cs []retention.Contact, asOf date.Date) (bool, 
 		switch {
 		case ct.Outcome == retention.Reached || ct.Outcome == retention.Refused || ct.Outcome == retention.CallbackLater:
 			lost = false
-			clear(failed)
+			failed = failed[:0]
 		case ct.Channel == retention.Phone && ct.Outcome.Failed():
-			if failed == nil {
-				failed = map[string]int{}
+			k := slices.IndexFunc(failed, func(a attempts) bool { return a.task == ct.Task })
+			if k < 0 {
+				k, failed = len(failed), append(failed, attempts{task: ct.Task})
 			}
-			failed[ct.Task]++
-			if failed[ct.Task] == c.policy.Followups.MaxAttempts && !lost {
+			failed[k].n++
+			if failed[k].n == c.policy.Followups.MaxAttempts && !lost {
 				lost, since = true, date.NewAt(ct.At)
 			}
 		}

@@ -304,6 +304,7 @@ func TestLostContact(t *testing.T) {
 		{"three failures", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, retention.Busy), attempt(task1, ph, retention.WrongNumber)}, true},
 		{"three failures over two tasks", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, na), attempt(task2, ph, na)}, false},
 		{"reached afterwards", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, na), attempt(task1, ph, na), attempt(task2, ph, retention.Reached)}, false},
+		{"a reach starts the count again", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, na), attempt(task2, ph, retention.Reached), attempt(task1, ph, na)}, false},
 		{"callback-later reached a person", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, retention.CallbackLater), attempt(task1, ph, na)}, false},
 		{"SMS attempts do not count", []retention.Contact{attempt(task1, retention.SMS, na), attempt(task1, ph, na), attempt(task1, ph, na)}, false},
 		{"attempts after asOf do not count", []retention.Contact{attempt(task1, ph, na), attempt(task1, ph, na),

@@ -182,14 +182,25 @@ func MustParseDate(s string) date.Date {
 	return d
 }
 
-// appendDate appends d as date.Date.String writes it, YYYY-MM-DD, without
-// its formatting machinery (a task key is made for every candidate of a
-// plan); years outside 0..9999 are left to String.
-func appendDate(b []byte, d date.Date) []byte {
+// AppendDate appends d to b as date.Date.String writes it, YYYY-MM-DD (the
+// dates of DATASET.md), without the allocations of its formatting machinery;
+// years outside 0..9999 are left to String. Task keys and the plan's
+// reasons are written with it.
+func AppendDate(b []byte, d date.Date) []byte {
 	y, m, dd := civil(d)
 	if y < 0 || y > 9999 {
 		return append(b, d.String()...)
 	}
 	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
 		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
+}
+
+// day formats a date for fmt's %s and %v as date.Date.String does, through
+// AppendDate: one small allocation where String makes three.
+type day date.Date
+
+// Format implements fmt.Formatter.
+func (d day) Format(f fmt.State, _ rune) {
+	var b [16]byte
+	f.Write(AppendDate(b[:0], date.Date(d)))
 }

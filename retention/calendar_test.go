@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -164,14 +165,20 @@ func TestCivilAgreesWithDateLibrary(t *testing.T) {
 		if daysIn(y, m) != date.DaysIn(y, m) {
 			t.Fatalf("daysIn(%d, %d) = %d, want %d", y, m, daysIn(y, m), date.DaysIn(y, m))
 		}
-		if got := string(appendDate(nil, dt)); got != dt.String() {
-			t.Fatalf("appendDate(%s) = %q", dt, got)
+		if got := string(AppendDate(nil, dt)); got != dt.String() {
+			t.Fatalf("AppendDate(%s) = %q", dt, got)
+		}
+		if got := fmt.Sprintf("%s/%v", day(dt), day(dt)); got != dt.String()+"/"+dt.String() {
+			t.Fatalf("day(%s) formats as %q", dt, got)
 		}
 	}
 	// Outside four-digit years, String's own form.
 	for _, dt := range []date.Date{date.New(-1, time.March, 1), date.New(10000, time.January, 1), date.New(0, time.January, 1), date.New(9999, time.December, 31)} {
-		if got := string(appendDate([]byte("x"), dt)); got != "x"+dt.String() {
-			t.Errorf("appendDate(%s) = %q", dt, got)
+		if got := string(AppendDate([]byte("x"), dt)); got != "x"+dt.String() {
+			t.Errorf("AppendDate(%s) = %q", dt, got)
+		}
+		if got := fmt.Sprint(day(dt)); got != dt.String() {
+			t.Errorf("day(%s) formats as %q", dt, got)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func enumMarshal[E ~uint8](typ string, names []string, e E) ([]byte, error) {
 // enumParse is UnmarshalText for enumerations. The empty string parses to the
 // zero value ("unset"); an unknown name is an ErrInvalid error listing the
 // accepted names.
-func enumParse[E ~uint8](typ string, names []string, text []byte) (E, error) {
+func enumParse[E ~uint8, S ~string | ~[]byte](typ string, names []string, text S) (E, error) {
 	for i, n := range names {
 		if n == string(text) { // no copy: the conversion is only compared
 			return E(i), nil

@@ -31,6 +31,16 @@ func ExampleParseDate() {
 	// no such date "2025-02-30"
 }
 
+func ExampleAppendDate() {
+	// A line of a call list, written into one buffer without fmt.
+	buf := make([]byte, 0, 64)
+	buf = append(buf, "V0001,due "...)
+	buf = retention.AppendDate(buf, retention.MustParseDate("2026-12-05"))
+	fmt.Println(string(buf))
+	// Output:
+	// V0001,due 2026-12-05
+}
+
 func ExamplePolicy_EstimateMileage() {
 	d := retention.MustParseDate
 	policy := retention.DefaultPolicy()

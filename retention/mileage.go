@@ -132,7 +132,7 @@ func (p *Policy) EstimateMileage(v *Vehicle, visits []Visit, r *ModelRules, asOf
 		}
 		if vi.OpenedOn.Before(v.DeliveredOn) {
 			findings = append(findings, Finding{RecordName("visits", vi.ID, i), "openedOn",
-				fmt.Sprintf("visit on %s is before the delivery on %s", vi.OpenedOn, v.DeliveredOn)})
+				fmt.Sprintf("visit on %s is before the delivery on %s", day(vi.OpenedOn), day(v.DeliveredOn))})
 			continue
 		}
 		rs = append(rs, Reading{On: vi.OpenedOn, Km: vi.OdometerKm, Visit: vi.ID})
@@ -225,12 +225,12 @@ func (p *Policy) consistentReadings(vin string, rs []Reading) (kept []Reading, d
 		var problem string
 		switch {
 		case rs[i].Km < before.Km:
-			problem = fmt.Sprintf("odometer went backwards: %d km on %s after %d km on %s", rs[i].Km, rs[i].On, before.Km, before.On)
+			problem = fmt.Sprintf("odometer went backwards: %d km on %s after %d km on %s", rs[i].Km, day(rs[i].On), before.Km, day(before.On))
 		case !p.plausible(before, &rs[i]):
 			problem = fmt.Sprintf("odometer implies more than %d km/day: %d km on %s after %d km on %s",
-				p.Mileage.MaxDailyKm, rs[i].Km, rs[i].On, before.Km, before.On)
+				p.Mileage.MaxDailyKm, rs[i].Km, day(rs[i].On), before.Km, day(before.On))
 		default:
-			problem = fmt.Sprintf("odometer %d km on %s is inconsistent with the later readings", rs[i].Km, rs[i].On)
+			problem = fmt.Sprintf("odometer %d km on %s is inconsistent with the later readings", rs[i].Km, day(rs[i].On))
 		}
 		dropped = append(dropped, Finding{Record: rs[i].record(vin, i), Field: "odometerKm", Problem: problem})
 	}

@@ -87,10 +87,9 @@ type Task struct {
 // date: "touch/subject/YYYY-MM-DD". The subject is the VIN for vehicle
 // touches and the customer id for customer touches.
 func TaskKey(t Touch, subject string, anchor date.Date) string {
-	name := t.String()
-	b := make([]byte, 0, len(name)+len(subject)+12)
-	b = append(append(append(b, name...), '/'), subject...)
-	return string(appendDate(append(b, '/'), anchor))
+	var buf [80]byte // most keys fit: one allocation, the string's
+	b := append(append(append(buf[:0], t.String()...), '/'), subject...)
+	return string(AppendDate(append(b, '/'), anchor))
 }
 
 // ParseTaskKey splits a key made by TaskKey into its touch, subject and
@@ -101,8 +100,10 @@ func ParseTaskKey(key string) (Touch, string, date.Date, error) {
 	if first < 0 || last <= first {
 		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("malformed task key %q (want touch/subject/YYYY-MM-DD)", key))
 	}
-	var t Touch
-	if err := t.UnmarshalText([]byte(key[:first])); err != nil || t == 0 {
+	// Parsed from the string, not UnmarshalText's []byte: a conversion
+	// would be copied to the heap for every key.
+	t, err := enumParse[Touch]("touch", touchNames, key[:first])
+	if err != nil || t == 0 {
 		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("task key %q has an unknown touch", key))
 	}
 	anchor, err := ParseDate(key[last+1:])

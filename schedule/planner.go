@@ -103,21 +103,27 @@ type candidate struct {
 	expires date.Date // the last day it is open
 }
 
-// contactLog indexes the contacts of one customer as of a date.
+// contactLog is what the contacts of one customer say as of a date, but for
+// the tasks they name (taskLogs).
 type contactLog struct {
-	tasks      []taskLog // by key, one per task contacted
-	prefCh     retention.Channel
-	prefTime   string
-	prefAt     time.Time
-	cappedSent []date.Date // days a capped touch reached the customer
+	prefCh   retention.Channel
+	prefTime string
+	prefAt   time.Time
+	// lastCapped is the last day a capped touch reached the customer, or
+	// the zero date.
+	lastCapped date.Date
 }
 
-func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
+// contacts indexes the contacts cs as of asOf: the customer's log and its
+// tasks', the latter in buf's memory when they fit (the caller's, on its
+// stack; the two are returned apart so that the log's strings do not take
+// the buffer to the heap with them).
+func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date, buf []taskLog) (contactLog, taskLogs) {
 	var l contactLog
 	if len(cs) == 0 {
-		return l
+		return l, nil
 	}
-	l.tasks = make([]taskLog, 0, len(cs))
+	tasks := slices.Grow(buf[:0], len(cs))
 	for i := range cs {
 		ct := &cs[i]
 		on := date.NewAt(ct.At)
@@ -131,29 +137,28 @@ func (pl *Planner) contacts(cs []retention.Contact, asOf date.Date) contactLog {
 		switch {
 		case ct.Outcome.Closes():
 			tl.closed = true
-			if t, _, _, err := retention.ParseTaskKey(ct.Task); err == nil && specOf(t).cat != service {
-				l.cappedSent = append(l.cappedSent, on)
+			if t, _, _, err := retention.ParseTaskKey(ct.Task); err == nil && specOf(t).cat != service && on.After(l.lastCapped) {
+				l.lastCapped = on
 			}
 		case ct.Channel == retention.Phone && ct.Outcome.Failed():
 			tl.failed = 1
 		}
-		l.tasks = append(l.tasks, tl)
+		tasks = append(tasks, tl)
 	}
 	// One entry per task: a customer has a few contacts, so a sorted slice
 	// is cheaper than a map to build.
-	slices.SortFunc(l.tasks, func(a, b taskLog) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(tasks, func(a, b taskLog) int { return strings.Compare(a.key, b.key) })
 	n := 0
-	for _, tl := range l.tasks {
-		if n > 0 && l.tasks[n-1].key == tl.key {
-			l.tasks[n-1].closed = l.tasks[n-1].closed || tl.closed
-			l.tasks[n-1].failed += tl.failed
+	for _, tl := range tasks {
+		if n > 0 && tasks[n-1].key == tl.key {
+			tasks[n-1].closed = tasks[n-1].closed || tl.closed
+			tasks[n-1].failed += tl.failed
 			continue
 		}
-		l.tasks[n] = tl
+		tasks[n] = tl
 		n++
 	}
-	l.tasks = l.tasks[:n]
-	return l
+	return l, tasks[:n]
 }
 
 // taskLog is what the contacts of one task say.
@@ -163,10 +168,13 @@ type taskLog struct {
 	failed int  // failed phone attempts
 }
 
+// taskLogs are the taskLogs of a customer's contacts, by key, one per task.
+type taskLogs []taskLog
+
 // task returns what the contacts say of the task key.
-func (l *contactLog) task(key string) taskLog {
-	if i, ok := slices.BinarySearchFunc(l.tasks, key, func(t taskLog, key string) int { return strings.Compare(t.key, key) }); ok {
-		return l.tasks[i]
+func (ls taskLogs) task(key string) taskLog {
+	if i, ok := slices.BinarySearchFunc(ls, key, func(t taskLog, key string) int { return strings.Compare(t.key, key) }); ok {
+		return ls[i]
 	}
 	return taskLog{}
 }
@@ -195,11 +203,15 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 		}
 		return cmp.Compare(a.reason, b.reason)
 	})
-	log := pl.contacts(in.Contacts, asOf)
+	// A customer has a few contacts and a few capped touches: their
+	// indexes live on the stack unless there are more.
+	var logBuf [8]taskLog
+	log, logs := pl.contacts(in.Contacts, asOf, logBuf[:0])
 	priority := cr.Tier.Priority(pl.p)
 	dnc := in.Customer.DoNotContact
 	var plan CustomerPlan
-	var capped []retention.Task
+	var cappedBuf [4]retention.Task
+	capped := cappedBuf[:0]
 	for i, cd := range cands {
 		if i > 0 && cd.touch == cands[i-1].touch && cd.subject == cands[i-1].subject && cd.anchor == cands[i-1].anchor {
 			// Two rules, or two visits of a day, fired the same task (the
@@ -211,7 +223,7 @@ func (pl *Planner) Customer(in *classify.CustomerInput, cr *classify.CustomerRes
 			continue // do-not-contact (POLICY.md §10)
 		}
 		key := retention.TaskKey(cd.touch, cd.subject, cd.anchor)
-		tl := log.task(key)
+		tl := logs.task(key)
 		if tl.closed {
 			continue
 		}
@@ -256,12 +268,9 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 	if len(capped) == 0 {
 		return
 	}
-	from := retention.AddDays(asOf, -pl.p.Plan.CareCapDays)
-	var recent date.Date
-	for _, on := range log.cappedSent {
-		if on.After(from) && on.After(recent) {
-			recent = on
-		}
+	var recent date.Date // the last reach inside the cap, if any
+	if log.lastCapped.After(retention.AddDays(asOf, -pl.p.Plan.CareCapDays)) {
+		recent = log.lastCapped
 	}
 	slices.SortFunc(capped, func(a, b retention.Task) int {
 		if c := cmp.Compare(specOf(a.Touch).rank, specOf(b.Touch).rank); c != 0 {
@@ -275,7 +284,7 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 	if !recent.IsZero() && pl.p.Plan.CareCapDays > 0 {
 		for _, t := range capped {
 			plan.Deferred = append(plan.Deferred, Deferral{Task: t, Reason: fmt.Sprintf(
-				"frequency cap: a marketing or care touch reached the customer on %s (one per %d days)", recent, pl.p.Plan.CareCapDays)})
+				"frequency cap: a marketing or care touch reached the customer on %s (one per %d days)", day(recent), pl.p.Plan.CareCapDays)})
 		}
 		return
 	}
@@ -411,13 +420,17 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 	if pl.dealer == "" || v.Dealer == pl.dealer {
 		f := &p.Followups
 		add(retention.SaleFollowup3D, v.VIN, delivered, retention.AddDays(delivered, f.Sale3Days), v.Dealer,
-			func() string { return fmt.Sprintf("sale follow-up: delivered %s + %d days", delivered, f.Sale3Days) })
+			func() string {
+				return fmt.Sprintf("sale follow-up: delivered %s + %d days", day(delivered), f.Sale3Days)
+			})
 		add(retention.SaleFollowup7D, v.VIN, delivered, retention.AddDays(delivered, f.Sale7Days), v.Dealer,
 			func() string {
-				return fmt.Sprintf("OEM sale follow-up: delivered %s + %d days", delivered, f.Sale7Days)
+				return fmt.Sprintf("OEM sale follow-up: delivered %s + %d days", day(delivered), f.Sale7Days)
 			})
 		add(retention.SaleFollowup1M, v.VIN, delivered, retention.AddMonths(delivered, f.Sale1Months), v.Dealer,
-			func() string { return fmt.Sprintf("sale follow-up: delivered %s + %d month", delivered, f.Sale1Months) })
+			func() string {
+				return fmt.Sprintf("sale follow-up: delivered %s + %d month", day(delivered), f.Sale1Months)
+			})
 	}
 	// Service follow-ups (§5), by the dealer of the repair order.
 	for i := range h.Visits {
@@ -429,13 +442,13 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		case retention.FirstService, retention.WarrantyRepair, retention.Repair, retention.BodyPaint:
 			add(retention.ServiceFollowup2D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service2Days), vi.Dealer,
 				func() string {
-					return fmt.Sprintf("service follow-up: %s %s picked up %s + %d days", vi.Kind, vi.ID, vi.ClosedOn, p.Followups.Service2Days)
+					return fmt.Sprintf("service follow-up: %s %s picked up %s + %d days", vi.Kind, vi.ID, day(vi.ClosedOn), p.Followups.Service2Days)
 				})
 		}
 		if vi.Kind == retention.FirstService {
 			add(retention.ServiceFollowup4D, v.VIN, vi.ClosedOn, retention.AddDays(vi.ClosedOn, p.Followups.Service4Days), vi.Dealer,
 				func() string {
-					return fmt.Sprintf("OEM first-service follow-up: %s picked up %s + %d days", vi.ID, vi.ClosedOn, p.Followups.Service4Days)
+					return fmt.Sprintf("OEM first-service follow-up: %s picked up %s + %d days", vi.ID, day(vi.ClosedOn), p.Followups.Service4Days)
 				})
 		}
 	}
@@ -449,17 +462,17 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 	if next.First {
 		add(retention.FirstServiceSMS, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceSMSDays), home,
 			func() string {
-				return fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceSMSDays)
+				return fmt.Sprintf("first service not recorded: delivered %s + %d days", day(delivered), rules.FirstServiceSMSDays)
 			})
 		add(retention.FirstServiceCall, v.VIN, delivered, retention.AddDays(delivered, rules.FirstServiceCallDays), home,
 			func() string {
-				return fmt.Sprintf("first service not recorded: delivered %s + %d days", delivered, rules.FirstServiceCallDays)
+				return fmt.Sprintf("first service not recorded: delivered %s + %d days", day(delivered), rules.FirstServiceCallDays)
 			})
 	} else {
 		add(retention.MaintenanceDue, v.VIN, next.Anchor, retention.AddDays(next.DueOn, -p.Service.MaintenanceLeadDays), home,
 			func() string {
-				return fmt.Sprintf("maintenance due %s by %s (estimated %d km), last maintenance %s", next.DueOn, next.DecidedBy,
-					next.OdometerKm, next.Anchor)
+				return fmt.Sprintf("maintenance due %s by %s (estimated %d km), last maintenance %s", day(next.DueOn), next.DecidedBy,
+					next.OdometerKm, day(next.Anchor))
 			})
 	}
 	for _, km := range p.Service.MilestonesKm {
@@ -471,19 +484,19 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 			continue // the subject below is made only for an open task
 		}
 		add(retention.MileageMilestone, v.VIN+"@"+strconv.Itoa(km)+"km", delivered, on, home,
-			func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, on) })
+			func() string { return fmt.Sprintf("estimated odometer reaches %d km on %s", km, day(on)) })
 	}
 	if e := v.InsuranceExpiresOn; e != nil {
 		add(retention.InsuranceRenewal, v.VIN, *e, retention.AddDays(*e, -p.Service.InsuranceLeadDays), home,
-			func() string { return fmt.Sprintf("insurance expires %s", *e) })
+			func() string { return fmt.Sprintf("insurance expires %s", day(*e)) })
 	}
 	if e := v.InspectionDueOn; e != nil {
 		add(retention.InspectionDue, v.VIN, *e, retention.AddDays(*e, -p.Service.InspectionLeadDays), home,
-			func() string { return fmt.Sprintf("annual inspection due %s", *e) })
+			func() string { return fmt.Sprintf("annual inspection due %s", day(*e)) })
 	}
 	add(retention.WarrantyExpiry, v.VIN, delivered, retention.AddDays(vr.WarrantyEnd, -p.Service.WarrantyExpiryLeadDays), home,
 		func() string {
-			return fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", vr.WarrantyEnd, vr.WarrantyEndBy)
+			return fmt.Sprintf("warranty ends %s by %s: extended-warranty offer", day(vr.WarrantyEnd), vr.WarrantyEndBy)
 		})
 
 	// Care (§6): the first-owner knowledge programme.
@@ -494,7 +507,7 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 			on := retention.AddDays(delivered, k*c.KnowledgeEveryDays)
 			b.addUntil(retention.FirstOwnerKnowledge, v.VIN, v.VIN, on, on, retention.AddDays(on, c.KnowledgeEveryDays-1), home,
 				func() string {
-					return fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, delivered)
+					return fmt.Sprintf("first-owner programme: week %d after the delivery on %s", k, day(delivered))
 				})
 		}
 	}
@@ -505,13 +518,16 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 	case retention.StatusLost:
 		since, why := retention.AddMonths(delivered, st.NewMonths), "no visit since the delivery"
 		if vr.LastVisit != nil {
-			since, why = retention.AddMonths(*vr.LastVisit, st.LostMonths), "last visit "+vr.LastVisit.String()
+			since = retention.AddMonths(*vr.LastVisit, st.LostMonths)
 		}
 		add(retention.LostRecall, v.VIN, since, since, home, func() string {
-			if vr.Flags.Has(classify.MaybeLowUsage) {
-				return fmt.Sprintf("lost since %s (%s) but little driven: confirming call, no win-back offer", since, why)
+			if vr.LastVisit != nil {
+				why = fmt.Sprintf("last visit %s", day(*vr.LastVisit))
 			}
-			return fmt.Sprintf("lost since %s (%s): return reminder", since, why)
+			if vr.Flags.Has(classify.MaybeLowUsage) {
+				return fmt.Sprintf("lost since %s (%s) but little driven: confirming call, no win-back offer", day(since), why)
+			}
+			return fmt.Sprintf("lost since %s (%s): return reminder", day(since), why)
 		})
 	case retention.StatusDormant:
 		last := delivered
@@ -521,7 +537,7 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 		since := retention.AddMonths(last, st.EffectiveMonths)
 		add(retention.LostRecall, v.VIN, since, since, home,
 			func() string {
-				return fmt.Sprintf("dormant since %s (no visit for %d months): consultation letter and loss reason", since, st.EffectiveMonths)
+				return fmt.Sprintf("dormant since %s (no visit for %d months): consultation letter and loss reason", day(since), st.EffectiveMonths)
 			})
 	}
 	if vr.Flags.Has(classify.ChurnRisk) {
@@ -548,23 +564,25 @@ func (pl *Planner) customerCandidates(b *builder, in *classify.CustomerInput, cr
 		if recent {
 			for _, y := range []int{year, year + 1} {
 				b := retention.AnniversaryIn(*cu.Birthday, y)
-				add(retention.Birthday, b, retention.AddDays(b, -c.BirthdayLeadDays), func() string { return fmt.Sprintf("birthday on %s", b) })
+				add(retention.Birthday, b, retention.AddDays(b, -c.BirthdayLeadDays), func() string { return fmt.Sprintf("birthday on %s", day(b)) })
 			}
 		}
 	}
 	if cr.Effective {
 		for _, h := range pl.holidays {
-			add(retention.Holiday, h, h, func() string { return fmt.Sprintf("holiday on %s", h) })
+			add(retention.Holiday, h, h, func() string { return fmt.Sprintf("holiday on %s", day(h)) })
 		}
 		for _, y := range []int{year - 1, year} {
 			if c.WinterCareDay <= date.DaysIn(y, c.WinterCareMonth) {
 				on := date.New(y, c.WinterCareMonth, c.WinterCareDay)
-				add(retention.WinterCare, on, on, func() string { return fmt.Sprintf("winter care on %s", on) })
+				add(retention.WinterCare, on, on, func() string { return fmt.Sprintf("winter care on %s", day(on)) })
 			}
 		}
 		for _, ev := range pl.weather {
 			if ev.Region == cu.Region {
-				add(retention.WeatherAlert, ev.On, ev.On, func() string { return fmt.Sprintf("weather alert for region %s on %s: %s", ev.Region, ev.On, ev.What) })
+				add(retention.WeatherAlert, ev.On, ev.On, func() string {
+					return fmt.Sprintf("weather alert for region %s on %s: %s", ev.Region, day(ev.On), ev.What)
+				})
 			}
 		}
 	}
@@ -573,7 +591,7 @@ func (pl *Planner) customerCandidates(b *builder, in *classify.CustomerInput, cr
 		first := date.New(year, asOf.Month(), 1)
 		for _, on := range []date.Date{retention.AddMonths(first, -1), first} {
 			if (on.Year()*12+int(on.Month())-1)%pl.p.Care.SwingCareMonths == 0 {
-				add(retention.SwingCare, on, on, func() string { return fmt.Sprintf("swing customer: monthly care on %s", on) })
+				add(retention.SwingCare, on, on, func() string { return fmt.Sprintf("swing customer: monthly care on %s", day(on)) })
 			}
 		}
 	}
@@ -581,7 +599,7 @@ func (pl *Planner) customerCandidates(b *builder, in *classify.CustomerInput, cr
 		on := cr.LostContactSince
 		add(retention.LostContactCard, on, on, func() string {
 			return fmt.Sprintf("%d phone attempts failed by %s: mail a card or visit the address",
-				pl.p.Followups.MaxAttempts, on)
+				pl.p.Followups.MaxAttempts, day(on))
 		})
 	}
 }
@@ -859,4 +877,15 @@ func ComparePAlive(pa float64, okA bool, pb float64, okB bool) int {
 		return 1
 	}
 	return 0
+}
+
+// day formats a date for fmt's %s as date.Date.String does, through
+// retention.AppendDate: one small allocation where String makes three (a
+// reason is written for every task of a plan).
+type day date.Date
+
+// Format implements fmt.Formatter.
+func (d day) Format(f fmt.State, _ rune) {
+	var b [16]byte
+	f.Write(retention.AppendDate(b[:0], date.Date(d)))
 }

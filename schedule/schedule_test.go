@@ -327,6 +327,14 @@ func TestFrequencyCap(t *testing.T) {
 			t.Errorf("%s: tasks %v deferred %v, want only the holiday deferred", on, plan.Tasks, plan.Deferred)
 		}
 	}
+	// The cap counts from the last reach, in whatever order the contacts
+	// come: here a reach of a year before comes after it.
+	in.Contacts = append(in.Contacts, retention.Contact{Task: "holiday/C1/2025-02-24", At: d("2025-02-24").UTC().Add(9 * time.Hour),
+		Channel: retention.SMS, Outcome: retention.SMSSent})
+	plan = pl.Plan([]classify.CustomerInput{in}, d("2026-02-25"))
+	if len(plan.Tasks) != 0 || len(plan.Deferred) != 1 || plan.Deferred[0].Task.Touch != retention.Holiday {
+		t.Errorf("contacts out of order: tasks %v deferred %v, want only the holiday deferred", plan.Tasks, plan.Deferred)
+	}
 }
 
 func TestSamplingIsDeterministicAndFair(t *testing.T) {
@@ -434,6 +442,22 @@ func TestFrequencyCapWindow(t *testing.T) {
 		open := len(plan.Tasks) == 1 && plan.Tasks[0].Touch == retention.Holiday && len(plan.Deferred) == 0
 		if got != tt.deferred || open == tt.deferred {
 			t.Errorf("care touch sent %s: tasks %v deferred %v; want the holiday deferred %v", tt.sent, plan.Tasks, plan.Deferred, tt.deferred)
+		}
+	}
+}
+
+// TestDayFormat checks that a reason's dates read as date.Date.String
+// writes them, in and outside four-digit years.
+func TestDayFormat(t *testing.T) {
+	for _, s := range []string{"2026-11-22", "2024-02-29", "0001-01-01", "9999-12-31"} {
+		d := retention.MustParseDate(s)
+		if got := fmt.Sprintf("on %s, %v", day(d), day(d)); got != "on "+s+", "+s {
+			t.Errorf("day(%s) formats as %q", s, got)
+		}
+	}
+	for _, d := range []date.Date{date.New(-1, time.March, 1), date.New(10000, time.January, 1)} {
+		if got := fmt.Sprint(day(d)); got != d.String() {
+			t.Errorf("day(%s) formats as %q", d, got)
 		}
 	}
 }
