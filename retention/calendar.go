@@ -184,8 +184,8 @@ func MustParseDate(s string) date.Date {
 
 // AppendDate appends d to b as date.Date.String writes it, YYYY-MM-DD (the
 // dates of DATASET.md), without the allocations of its formatting machinery;
-// years outside 0..9999 are left to String. Task keys and the plan's
-// reasons are written with it.
+// years outside 0..9999 are left to String. Task keys, the plan's
+// reasons and the mileage findings are written with it.
 func AppendDate(b []byte, d date.Date) []byte {
 	y, m, dd := civil(d)
 	if y < 0 || y > 9999 {

@@ -268,10 +268,6 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 	if len(capped) == 0 {
 		return
 	}
-	var recent date.Date // the last reach inside the cap, if any
-	if log.lastCapped.After(retention.AddDays(asOf, -pl.p.Plan.CareCapDays)) {
-		recent = log.lastCapped
-	}
 	slices.SortFunc(capped, func(a, b retention.Task) int {
 		if c := cmp.Compare(specOf(a.Touch).rank, specOf(b.Touch).rank); c != 0 {
 			return c
@@ -281,10 +277,12 @@ func (pl *Planner) applyCap(plan *CustomerPlan, capped []retention.Task, log con
 		}
 		return cmp.Compare(a.Key, b.Key)
 	})
-	if !recent.IsZero() && pl.p.Plan.CareCapDays > 0 {
+	// A reach in the last CareCapDays days holds them all back.
+	if last := log.lastCapped; pl.p.Plan.CareCapDays > 0 && !last.IsZero() &&
+		last.After(retention.AddDays(asOf, -pl.p.Plan.CareCapDays)) {
 		for _, t := range capped {
 			plan.Deferred = append(plan.Deferred, Deferral{Task: t, Reason: fmt.Sprintf(
-				"frequency cap: a marketing or care touch reached the customer on %s (one per %d days)", day(recent), pl.p.Plan.CareCapDays)})
+				"frequency cap: a marketing or care touch reached the customer on %s (one per %d days)", day(last), pl.p.Plan.CareCapDays)})
 		}
 		return
 	}
@@ -516,11 +514,12 @@ func (pl *Planner) vehicleCandidates(b *builder, h *retention.VehicleHistory, vr
 	st := &p.Status
 	switch vr.Status {
 	case retention.StatusLost:
-		since, why := retention.AddMonths(delivered, st.NewMonths), "no visit since the delivery"
+		since := retention.AddMonths(delivered, st.NewMonths)
 		if vr.LastVisit != nil {
 			since = retention.AddMonths(*vr.LastVisit, st.LostMonths)
 		}
 		add(retention.LostRecall, v.VIN, since, since, home, func() string {
+			why := "no visit since the delivery"
 			if vr.LastVisit != nil {
 				why = fmt.Sprintf("last visit %s", day(*vr.LastVisit))
 			}

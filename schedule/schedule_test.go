@@ -450,14 +450,14 @@ func TestFrequencyCapWindow(t *testing.T) {
 // writes them, in and outside four-digit years.
 func TestDayFormat(t *testing.T) {
 	for _, s := range []string{"2026-11-22", "2024-02-29", "0001-01-01", "9999-12-31"} {
-		d := retention.MustParseDate(s)
-		if got := fmt.Sprintf("on %s, %v", day(d), day(d)); got != "on "+s+", "+s {
+		dt := d(s)
+		if got := fmt.Sprintf("on %s, %v", day(dt), day(dt)); got != "on "+s+", "+s {
 			t.Errorf("day(%s) formats as %q", s, got)
 		}
 	}
-	for _, d := range []date.Date{date.New(-1, time.March, 1), date.New(10000, time.January, 1)} {
-		if got := fmt.Sprint(day(d)); got != d.String() {
-			t.Errorf("day(%s) formats as %q", d, got)
+	for _, dt := range []date.Date{date.New(-1, time.March, 1), date.New(10000, time.January, 1)} {
+		if got := fmt.Sprint(day(dt)); got != dt.String() {
+			t.Errorf("day(%s) formats as %q", dt, got)
 		}
 	}
 }

@@ -1,26 +1,16 @@
 package sqlite_test
 
 import (
-	"context"
 	"flag"
-	"path/filepath"
 	"testing"
 
-	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
 	"github.com/dcrc-go/dcrc/adapters/storetest"
 	"github.com/dcrc-go/dcrc/retention"
 )
 
 var vehicles = flag.Int("vehicles", 2_000, "vehicles (10 visits each) in the import and stream benchmarks")
 
-func open(b *testing.B) retention.Store {
-	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.sqlite"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
-}
+func open(b *testing.B) retention.Store { return openTemp(b) }
 
 func BenchmarkImport(b *testing.B) { storetest.BenchmarkImport(b, open, *vehicles) }
 

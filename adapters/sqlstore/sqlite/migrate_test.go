@@ -77,16 +77,12 @@ func TestOpenRefusesMemory(t *testing.T) {
 // TestErrorCodes checks the translation of driver errors by numeric code.
 func TestErrorCodes(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "e.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	kind := sqlite.Dialect().Kind
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO dealers (id, name, region) VALUES ('D1', '', '')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.DB().ExecContext(ctx, `INSERT INTO dealers (id, name, region) VALUES ('D1', '', '')`)
+	_, err := s.DB().ExecContext(ctx, `INSERT INTO dealers (id, name, region) VALUES ('D1', '', '')`)
 	if got := kind(err); got != retention.ErrConflict {
 		t.Errorf("duplicate key: %v (%v), want conflict", got, err)
 	}

@@ -37,15 +37,19 @@ func TestConformanceGroupedFacts(t *testing.T) {
 	})
 }
 
+// openTemp opens a store on a new file in a temporary directory, closed
+// when the test or benchmark ends.
+func openTemp(tb testing.TB) *sqlstore.Store {
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "dcrc.sqlite"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) retention.Store {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dcrc.sqlite"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	storetest.Run(t, func(t *testing.T) retention.Store { return openTemp(t) })
 }
 
 // TestUnreadableValuesAreNamed: a stored value that does not read back
@@ -60,10 +64,7 @@ func TestUnreadableValuesAreNamed(t *testing.T) {
 		{`UPDATE vehicles SET purchase = 'stolen' WHERE vin = 'LFV1'`, "vehicles/LFV1: purchase"},
 		{`UPDATE visits SET amount = 'lots' WHERE id = 'RO1'`, "visits/RO1: amount"},
 	} {
-		s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "u.sqlite"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openTemp(t)
 		if err := s.Import(ctx, storetest.Dataset()); err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +80,6 @@ func TestUnreadableValuesAreNamed(t *testing.T) {
 		if !errors.Is(got, retention.ErrInternal) || got == nil || !strings.Contains(got.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want ErrInternal naming %q", tc.update, got, tc.want)
 		}
-		s.Close()
 	}
 }
 
@@ -89,11 +89,7 @@ func TestUnreadableValuesAreNamed(t *testing.T) {
 // field, and nothing of the save is written.
 func TestUnwritableTaskIsNamed(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.sqlite"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(t)
 	due := retention.MustParseDate("2026-11-22")
 	for _, tc := range []struct {
 		name  string
