@@ -35,6 +35,8 @@ type Classifier struct {
 	dflt   model
 	// recallPrefix starts the key of every lost-recall task.
 	recallPrefix string
+	// weights are the parts of the value score with their weights.
+	weights []partWeight
 	// memo holds the cutoffs of the last as-of date asked for: a network
 	// is classified as of one date, and each cutoff is a calendar
 	// computation.
@@ -95,6 +97,7 @@ func New(policy *retention.Policy, models []retention.Model, opts *Options) (*Cl
 		c.dealer, c.pAlive = opts.Dealer, opts.PAlive
 	}
 	c.below = policy.Status.ChurnPAliveBelow.InexactFloat64()
+	c.weights = partWeights(&c.policy.Tiers)
 	for i := range models {
 		m := &models[i]
 		if err := m.Validate(); err != nil {

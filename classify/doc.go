@@ -10,8 +10,9 @@
 //
 // Build a Classifier once with a validated policy and the models, classify
 // each customer with Classifier.Customer, tier them with AssignTiers (or,
-// for customers that stream past one at a time, a TierRanking) and
-// accumulate Stats:
+// for customers that stream past one at a time, a TierRanking; for a
+// dealer too large to rank in memory, the pieces of the rule that external
+// sorts need: ScoreParts, TierCut, RaiseTier) and accumulate Stats:
 //
 //	c, err := classify.New(&policy, models, nil)
 //	…

@@ -210,10 +210,8 @@ func (r *TierRanking) AddResult(cr *CustomerResult) int {
 // add adds in with its amounts as sums (in.Purchase and in.Spend are not
 // read).
 func (r *TierRanking) add(in *TierInput, purchase, spend money) int {
-	tp := &r.c.policy.Tiers
 	h := len(r.rows)
-	row := tierRow{effective: in.Effective,
-		floor: (tp.FleetAtLeastPotential && in.Kind == retention.Fleet) || (tp.VIPAtLeastPotential && in.VIP)}
+	row := tierRow{effective: in.Effective, floor: r.c.raised(in)}
 	if in.Effective {
 		d, ok := r.dealers[in.Dealer]
 		if !ok {
@@ -322,9 +320,7 @@ func (r *TierRanking) Tiers() []Tier {
 	}
 	wg.Wait()
 	for h := range r.rows {
-		if tiers[h] == Basic && r.rows[h].floor {
-			tiers[h] = Potential
-		}
+		tiers[h] = raise(tiers[h], r.rows[h].floor)
 	}
 	return tiers
 }
@@ -332,7 +328,6 @@ func (r *TierRanking) Tiers() []Tier {
 // tierGroup ranks and tiers the customers r.rows[idx...] of one dealer. Its
 // work arrays are as long as the dealer's customers, not the network's.
 func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
-	tp := &r.c.policy.Tiers
 	n := len(idx)
 	big := false
 	for _, h := range idx {
@@ -345,24 +340,8 @@ func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
 	var keyed []keyedPart
 	var counts []int
 	order := make([]int, n)
-	for _, w := range tp.ScoreWeights {
-		wi := w.Weight.Shift(9).Round(0).IntPart()
-		part := -1
-		switch w.Name {
-		case retention.ScorePurchase:
-			part = partPurchase
-		case retention.ScoreVehicles:
-			part = partVehicles
-		case retention.ScoreSpend:
-			part = partSpend
-		case retention.ScoreVisits:
-			part = partVisits
-		case retention.ScoreReferrals:
-			part = partReferrals
-		}
-		if part < 0 {
-			continue // Policy.Validate admits no other name
-		}
+	for _, pw := range r.c.weights {
+		part, wi := pw.part, pw.weight
 		if big && (part == partPurchase || part == partSpend) {
 			vals = slices.Grow(vals[:0], n)[:n]
 			for j, h := range idx {
@@ -412,22 +391,167 @@ func (r *TierRanking) tierGroup(tiers []Tier, idx []int) {
 		}
 		return cmp.Compare(a, b)
 	})
-	cut := func(share decimal.Decimal) int {
-		return int(share.Mul(decimal.NewFromInt(int64(n))).Round(0).IntPart())
+	cut := r.c.NewTierCut(n)
+	for _, j := range order {
+		tiers[idx[j]] = cut.Next(scores[j])
 	}
-	coreN := cut(tp.CoreShare)
-	potN := cut(tp.CoreShare.Add(tp.PotentialShare))
-	prev := Tier(0)
-	for pos, j := range order {
-		t := Basic
-		switch {
-		case pos < coreN || (prev == Core && scores[j] == scores[order[pos-1]]):
-			t = Core
-		case pos < potN || (prev == Potential && scores[j] == scores[order[pos-1]]):
-			t = Potential
+}
+
+// TierCut gives the tiers of a dealer's effective customers walked by
+// score, best first: the first CoreShare of them (rounded half up) core,
+// the next PotentialShare potential, the rest basic, where a customer whose
+// score equals the one before it gets that one's tier. It is the last step
+// of Classifier.Tiers, for a caller that ranks a dealer's customers itself,
+// when they do not fit in memory: it sorts them by score (ScoreParts), and
+// a TierCut tiers them in that order.
+type TierCut struct {
+	coreN, potN, pos int
+	prev             Tier
+	last             int64
+}
+
+// NewTierCut returns the cut of a dealer with n effective customers.
+func (c *Classifier) NewTierCut(n int) TierCut {
+	tp := &c.policy.Tiers
+	share := func(s decimal.Decimal) int {
+		return int(s.Mul(decimal.NewFromInt(int64(n))).Round(0).IntPart())
+	}
+	return TierCut{coreN: share(tp.CoreShare), potN: share(tp.CoreShare.Add(tp.PotentialShare))}
+}
+
+// Next returns the tier of the next customer, whose score is at most the
+// one before it (at most n customers; after the n-th, basic).
+func (t *TierCut) Next(score int64) Tier {
+	tied := t.pos > 0 && score == t.last
+	tier := Basic
+	switch {
+	case t.pos < t.coreN || (t.prev == Core && tied):
+		tier = Core
+	case t.pos < t.potN || (t.prev == Potential && tied):
+		tier = Potential
+	}
+	t.pos++
+	t.prev, t.last = tier, score
+	return tier
+}
+
+// RaiseTier returns t raised to potential when in is a fleet or VIP
+// customer that TierPolicy raises (FleetAtLeastPotential,
+// VIPAtLeastPotential): the last step of Classifier.Tiers, for every
+// customer, effective or not.
+func (c *Classifier) RaiseTier(in *TierInput, t Tier) Tier { return raise(t, c.raised(in)) }
+
+// raised reports whether the policy raises in's tier to at least potential.
+func (c *Classifier) raised(in *TierInput) bool {
+	tp := &c.policy.Tiers
+	return (tp.FleetAtLeastPotential && in.Kind == retention.Fleet) || (tp.VIPAtLeastPotential && in.VIP)
+}
+
+// raise returns t, raised from basic to potential when floor.
+func raise(t Tier, floor bool) Tier {
+	if t == Basic && floor {
+		return Potential
+	}
+	return t
+}
+
+// partWeight is a part of the value score (partPurchase…) with its weight
+// in billionths: the policy's weights are exact to nine decimals.
+type partWeight struct {
+	part   int
+	weight int64
+}
+
+// partWeights returns the parts of the value score with their weights, in
+// the order of TierPolicy.ScoreWeights.
+func partWeights(tp *retention.TierPolicy) []partWeight {
+	ws := tp.ScoreWeights
+	out := make([]partWeight, 0, len(ws))
+	for _, w := range ws {
+		part := -1
+		switch w.Name {
+		case retention.ScorePurchase:
+			part = partPurchase
+		case retention.ScoreVehicles:
+			part = partVehicles
+		case retention.ScoreSpend:
+			part = partSpend
+		case retention.ScoreVisits:
+			part = partVisits
+		case retention.ScoreReferrals:
+			part = partReferrals
 		}
-		tiers[idx[j]], prev = t, t
+		if part >= 0 { // Policy.Validate admits no other name
+			out = append(out, partWeight{part, w.Weight.Shift(9).Round(0).IntPart()})
+		}
 	}
+	return out
+}
+
+// ScorePart is a customer's value in one part of the value score, with the
+// part's weight (Classifier.ScoreParts).
+type ScorePart struct {
+	Weight int64 // the part's TierPolicy.ScoreWeights weight, in billionths
+	// Value is the count, or the amount in units of 1e-4, unless Big: an
+	// amount that does not fit them (more than four decimals, or 1e14 and
+	// more), which is then in Amount.
+	Value  int64
+	Amount decimal.Decimal
+	Big    bool
+}
+
+// Compare orders two customers' values in the same part: -1, 0 or +1.
+func (p *ScorePart) Compare(o *ScorePart) int {
+	if !p.Big && !o.Big {
+		return cmp.Compare(p.Value, o.Value)
+	}
+	return p.amount().Cmp(o.amount())
+}
+
+// amount returns the value of an amount as a decimal.
+func (p *ScorePart) amount() decimal.Decimal {
+	if p.Big {
+		return p.Amount
+	}
+	return decimal.New(p.Value, moneyExp)
+}
+
+// ScoreParts appends to dst in's values in the parts of the value score,
+// one per TierPolicy.ScoreWeights entry, in its order, for a caller that
+// ranks a dealer's customers itself (Classifier.Tiers ranks them in
+// memory; a dealer too large for it can be ranked with external sorts).
+// The rule: in each part, the dealer's effective customers sorted by value
+// (ScorePart.Compare) take the positions 1…n, and the customers of a tie
+// over positions i…j each get i+j (twice their mean rank); a customer's
+// score is the sum over the parts of the weight times that. By score, best
+// first, a TierCut gives the tiers; RaiseTier raises fleet and VIP
+// customers.
+func (c *Classifier) ScoreParts(dst []ScorePart, in *TierInput) []ScorePart {
+	var purchase, spend money
+	purchase.add(in.Purchase)
+	spend.add(in.Spend)
+	for _, pw := range c.weights {
+		p := ScorePart{Weight: pw.weight}
+		switch pw.part {
+		case partPurchase, partSpend:
+			m := purchase
+			if pw.part == partSpend {
+				m = spend
+			}
+			p.Value, p.Big = m.units, m.isBig
+			if m.isBig {
+				p.Value, p.Amount = 0, m.big
+			}
+		case partVehicles:
+			p.Value = int64(in.Vehicles)
+		case partVisits:
+			p.Value = int64(in.Visits)
+		case partReferrals:
+			p.Value = int64(in.Referrals)
+		}
+		dst = append(dst, p)
+	}
+	return dst
 }
 
 // keyedPart is a customer's value in one part of the score beside its

@@ -446,3 +446,97 @@ func randomTierInputs(rng *rand.Rand, n, dealers int) []TierInput {
 	}
 	return ts
 }
+
+// TestScoreParts: one value per weight, in the policy's order, amounts in
+// units unless they do not fit.
+func TestScoreParts(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := TierInput{Purchase: decimal.RequireFromString("250000.50"), Vehicles: 2, Spend: decimal.RequireFromString("0.00005"),
+		Visits: 3, Referrals: 1}
+	want := []ScorePart{ // purchase .25, vehicles .15, spend .30, visits .20, referrals .10
+		{Weight: 250_000_000, Value: 2_500_005_000}, {Weight: 150_000_000, Value: 2},
+		{Weight: 300_000_000, Amount: decimal.RequireFromString("0.00005"), Big: true},
+		{Weight: 200_000_000, Value: 3}, {Weight: 100_000_000, Value: 1}}
+	got := c.ScoreParts(nil, &in)
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("ScoreParts (-want +got):\n%s", diff)
+	}
+	// A big amount compares with one in units by value.
+	small := ScorePart{Value: 1} // 0.0001
+	if got := got[2].Compare(&small); got != -1 {
+		t.Errorf("0.00005 against 0.0001: %d, want -1", got)
+	}
+	if got := small.Compare(&ScorePart{Value: 1}); got != 0 {
+		t.Errorf("0.0001 against 0.0001: %d, want 0", got)
+	}
+}
+
+// TestTierCut: the cut at CoreShare and CoreShare+PotentialShare of n
+// (rounded half up): the positions before, on and after each, and a tie
+// over a cut joining the tier above it.
+func TestTierCut(t *testing.T) {
+	p := retention.DefaultPolicy() // core 20%, potential 30%
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	B, P, C := Basic, Potential, Core
+	for _, tc := range []struct {
+		name   string
+		scores []int64
+		want   []Tier
+	}{
+		{"10: core 2, potential to 5", []int64{10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, []Tier{C, C, P, P, P, B, B, B, B, B}},
+		{"a tie over the core cut joins core", []int64{10, 9, 9, 7, 6, 5, 4, 3, 2, 1}, []Tier{C, C, C, P, P, B, B, B, B, B}},
+		{"a tie over the potential cut joins potential", []int64{10, 9, 8, 7, 6, 6, 6, 3, 2, 1}, []Tier{C, C, P, P, P, P, P, B, B, B}},
+		{"a tie after the cut, not over it", []int64{10, 9, 8, 8, 6, 5, 4, 3, 2, 1}, []Tier{C, C, P, P, P, B, B, B, B, B}},
+		{"all tied", []int64{5, 5, 5, 5, 5}, []Tier{C, C, C, C, C}},
+		{"3: core 0.6 → 1, potential 1.5 → 2 (half up)", []int64{3, 2, 1}, []Tier{C, P, B}},
+		{"2: core 0.4 → 0, potential 1", []int64{2, 1}, []Tier{P, B}},
+		{"1: core 0.2 → 0, potential 0.5 → 1", []int64{1}, []Tier{P}},
+	} {
+		cut := c.NewTierCut(len(tc.scores))
+		var got []Tier
+		for _, s := range tc.scores {
+			got = append(got, cut.Next(s))
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// TestRaiseTier: fleet and VIP customers are raised from basic to
+// potential, no further, and not when the policy says not.
+func TestRaiseTier(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := retention.DefaultPolicy()
+	off.Tiers.FleetAtLeastPotential, off.Tiers.VIPAtLeastPotential = false, false
+	cOff, err := New(&off, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleet, vip, private := TierInput{Kind: retention.Fleet}, TierInput{Kind: retention.Individual, VIP: true}, TierInput{Kind: retention.Individual}
+	for _, tc := range []struct {
+		c    *Classifier
+		in   *TierInput
+		t    Tier
+		want Tier
+	}{
+		{c, &fleet, Basic, Potential}, {c, &vip, Basic, Potential}, {c, &private, Basic, Basic},
+		{c, &fleet, Core, Core}, {c, &vip, Potential, Potential},
+		{cOff, &fleet, Basic, Basic}, {cOff, &vip, Basic, Basic},
+	} {
+		if got := tc.c.RaiseTier(tc.in, tc.t); got != tc.want {
+			t.Errorf("RaiseTier(%+v, %v) = %v, want %v", *tc.in, tc.t, got, tc.want)
+		}
+	}
+}

@@ -39,6 +39,23 @@ func TestBench(t *testing.T) {
 	}
 }
 
+// TestBenchHeapOnly: --heap-only prints the peak heaps and no timing.
+func TestBenchHeapOnly(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"--vehicles", "400", "--repeats", "1", "--dir", t.TempDir(), "--heap-only"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if n := strings.Count(got, "peak heap, "); n != 4 {
+		t.Errorf("%d peak heap lines, want 4:\n%s", n, got)
+	}
+	for _, timing := range []string{"measurement", "1. memory", "2. SQLite", "PostgreSQL"} {
+		if strings.Contains(got, timing) {
+			t.Errorf("output has %q with --heap-only:\n%s", timing, got)
+		}
+	}
+}
+
 // TestFloorsReadEveryRecord: both floors of ratio 2 read every vehicle and
 // every repair order of the network: the join a row per visit (and one for
 // a vehicle without any), the store's own query a row per record.

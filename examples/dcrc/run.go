@@ -391,8 +391,8 @@ func plan(args []string, stdout io.Writer) error {
 		return err
 	}
 	// One streamed pass over the store on *workers partitions, saved as it
-	// comes in one transaction: the memory holds a few numbers per customer
-	// of the dealer being ranked, not the store nor the day's tasks, which
+	// comes in one transaction: the memory holds the external sorts'
+	// buffers, not the store, a dealer's ranking nor the day's tasks, which
 	// wait in a temporary file to be printed once saved.
 	p, err := e.SavePlan(ctx, s, day, *workers)
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 // planSpills are the external sorts of a streamed plan (StreamPlanTo), in
 // the order it fills them.
 type planSpills struct {
+	limit    int                    // the bytes each spill holds (Engine.SpillBytes)
+	dir      string                 // for their files (Engine.TempDir)
 	parts    []partSpills           // filled as the partitions stream, one each
 	tiers    *spill[customerTier]   // the tiers of the customers with work, by customer
 	tasks    *spill[retention.Task] // by schedule.CompareTasks
@@ -57,7 +59,7 @@ type recallTask struct {
 // each of e.SpillBytes.
 func (e *Engine) newPlanSpills(n int) *planSpills {
 	limit, dir := e.spillBytes(), e.TempDir
-	sp := &planSpills{
+	sp := &planSpills{limit: limit, dir: dir,
 		tiers: newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier),
 		tasks: newSpill(limit, dir, schedule.CompareTasks, putTask, getTask),
 		recalls: newSpill(limit, dir, func(a, b *recallTask) int {
@@ -154,30 +156,31 @@ func (sp *partSpills) addCustomer(r *classify.CustomerResult, cp *schedule.Custo
 }
 
 // rank ranks the tiers one dealer at a time and sorts those of the
-// customers with work by customer.
-func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
+// customers with work by customer. A dealer whose ranking would hold more
+// than the spills' limit is ranked with external sorts (outsideRank).
+func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err error) {
 	customers := map[string]int{} // by dealer, in every partition
 	for _, p := range sp.parts {
 		for d, n := range p.dealers {
 			customers[d] += n
 		}
 	}
-	var r *classify.TierRanking
+	var r dealerRank // the dealer being ranked
+	defer func() {
+		if r != nil { // its files, after an error
+			err = errors.Join(err, r.close())
+		}
+	}()
 	var dealer string
-	var work []customerTier // the dealer's customers with work
 	ranked := func() error {
 		if r == nil {
 			return nil
 		}
-		tiers := r.Tiers()
-		for i := range work {
-			work[i].tier = tiers[work[i].handle]
-			if err := sp.tiers.Add(work[i]); err != nil {
-				return err
-			}
+		err := errors.Join(r.tiers(ctx, sp.tiers.Add), r.close())
+		r = nil
+		if err != nil {
+			return err
 		}
-		clear(work) // let the ids go
-		work = work[:0]
 		return ctx.Err()
 	}
 	for e, err := range merged(ofParts(sp.parts, func(p *partSpills) *spill[tierEntry] { return p.inputs })...) {
@@ -188,12 +191,15 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) error {
 			if err := ranked(); err != nil {
 				return err
 			}
-			r, dealer = c.NewTierRanking(), e.in.Dealer
-			r.Grow(customers[dealer])
+			dealer = e.in.Dealer
+			if n := customers[dealer]; n*rankBytes > sp.limit {
+				r = newOutsideRank(c, sp.limit, sp.dir)
+			} else {
+				r = newMemoryRank(c, n)
+			}
 		}
-		h := r.Add(&e.in)
-		if e.work {
-			work = append(work, customerTier{id: e.in.ID, handle: h, hasP: e.hasP, p: e.p})
+		if err := r.add(&e); err != nil {
+			return err
 		}
 	}
 	if err := ranked(); err != nil {

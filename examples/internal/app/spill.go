@@ -56,7 +56,8 @@ func newSpill[T any](limit int, dir string, compare func(a, b *T) int, put func(
 func (s *spill[T]) Add(v T) error {
 	s.n++
 	s.offs = append(s.offs, len(s.recs))
-	s.held, s.recs = append(s.held, v), s.put(s.recs, &v)
+	s.held = append(s.held, v)
+	s.recs = s.put(s.recs, &s.held[len(s.held)-1]) // not &v, which would move v to the heap
 	if s.size() > s.limit {
 		return s.flush()
 	}
@@ -94,7 +95,7 @@ func (s *spill[T]) flush() error {
 		if err != nil {
 			return err
 		}
-		s.f, s.w = f, bufio.NewWriterSize(f, 64<<10)
+		s.f, s.w = f, bufio.NewWriterSize(f, min(64<<10, max(s.limit/4, 4<<10))) // a quarter of the limit, at most 64 KiB
 	}
 	s.sort()
 	end := int64(0)

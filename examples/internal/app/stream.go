@@ -220,8 +220,10 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 //     as it streams; its tasks wait, by customer, and its tier input, by
 //     dealer.
 //   - Once every customer has streamed, the dealers are ranked one at a
-//     time (classify.TierRanking: 48 bytes per customer of the dealer), and
-//     the tiers of the customers with work are sorted by customer.
+//     time, in memory when the dealer's ranking fits in a spill's limit
+//     (classify.TierRanking), else with external sorts of their own (by
+//     the rule of classify.ScoreParts), and the tiers of the customers
+//     with work are sorted by customer.
 //   - The waiting tasks and those tiers are merged by customer; the tasks,
 //     with their priorities, are sorted into the plan's order and handed
 //     to sink.

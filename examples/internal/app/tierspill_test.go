@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/retention"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+)
+
+// TestDealerRanks: a dealer ranked with external sorts (outsideRank), on
+// limits from one value per run to all in memory, gives every customer
+// with work the tier that classify ranks in memory, and so does
+// memoryRank: on dealers with many ties and with few, with customers that
+// are not effective, fleet and VIP customers, and amounts that do not fit
+// in units (more than four decimals). No file is left.
+func TestDealerRanks(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := classify.New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range uint64(12) {
+		rng := rand.New(rand.NewPCG(seed, 91))
+		ts := make([]classify.TierInput, rng.IntN(300))
+		work := make([]bool, len(ts))
+		ties := seed%2 == 0
+		for i := range ts {
+			purchase := decimal.New(int64(80_000+rng.IntN(400_000))*100, -2)
+			spend := decimal.New(int64(rng.IntN(2_000_000)), -2)
+			if ties {
+				purchase, spend = decimal.NewFromInt(int64(rng.IntN(4))*50_000), decimal.NewFromInt(int64(rng.IntN(3)))
+			}
+			if seed%3 == 1 && rng.IntN(8) == 0 {
+				spend = decimal.New(int64(rng.IntN(3)), -5)
+			}
+			ts[i] = classify.TierInput{ID: fmt.Sprintf("C%04d", i), Dealer: "D1", Effective: rng.IntN(5) > 0,
+				Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
+				Purchase: purchase, Vehicles: 1 + rng.IntN(2), Spend: spend, Visits: rng.IntN(6)}
+			work[i] = rng.IntN(3) == 0 || !ts[i].Effective
+		}
+		all := c.Tiers(ts)
+		var want []customerTier
+		for i := range ts {
+			if work[i] {
+				want = append(want, customerTier{id: ts[i].ID, tier: all[i], hasP: i%2 == 0, p: float64(i)})
+			}
+		}
+		for _, limit := range []int{1, 64, 600, 1 << 20} {
+			dir := t.TempDir()
+			for _, r := range []struct {
+				name string
+				r    dealerRank
+			}{{"outside", newOutsideRank(c, limit, dir)}, {"memory", newMemoryRank(c, len(ts))}} {
+				for i := range ts {
+					if err := r.r.add(&tierEntry{in: ts[i], work: work[i], hasP: i%2 == 0, p: float64(i)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var got []customerTier
+				err := r.r.tiers(context.Background(), func(ct customerTier) error { ct.handle = 0; got = append(got, ct); return nil })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := r.r.close(); err != nil {
+					t.Fatal(err)
+				}
+				if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(customerTier{})); diff != "" {
+					t.Fatalf("seed %d, %s, limit %d (-classify +got):\n%s", seed, r.name, limit, diff)
+				}
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("seed %d, limit %d: %d files left", seed, limit, len(left))
+			}
+		}
+	}
+}
+
+// TestOutsideRankRecords: a part's value, an amount past four decimals
+// included, and a number by customer read back as written.
+func TestOutsideRankRecords(t *testing.T) {
+	dir := t.TempDir()
+	vs := newSpill(1, dir, comparePartValues, putPartValue, getPartValue)
+	defer vs.Close()
+	big := partValue{p: classify.ScorePart{Amount: decimal.RequireFromString("0.00005"), Big: true}, seq: 3}
+	small := partValue{p: classify.ScorePart{Value: -7}, seq: 1 << 40}
+	opts := []gocmp.Option{gocmp.AllowUnexported(partValue{}, seqValue{}), gocmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })}
+	if diff := gocmp.Diff([]partValue{small, big}, roundTrip(t, vs, big, small), opts...); diff != "" {
+		t.Errorf("part values (-written +read):\n%s", diff)
+	}
+	ss := newSpill(1, dir, func(a, b *seqValue) int { return a.seq - b.seq }, putSeqValue, getSeqValue)
+	defer ss.Close()
+	if diff := gocmp.Diff([]seqValue{{1, -5}, {2, 1 << 60}}, roundTrip(t, ss, seqValue{2, 1 << 60}, seqValue{1, -5}), opts...); diff != "" {
+		t.Errorf("numbers by customer (-written +read):\n%s", diff)
+	}
+}
+
+// TestOutsideRankStops: a ranking stopped by its consumer's error or by a
+// cancellation returns that error, and leaves no file once closed.
+func TestOutsideRankStops(t *testing.T) {
+	p := retention.DefaultPolicy()
+	c, err := classify.New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errStop := errors.New("stop")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		add  func(customerTier) error
+		want error
+	}{
+		{"the consumer's error", context.Background(), func(customerTier) error { return errStop }, errStop},
+		{"a cancellation", cancelled, func(customerTier) error { return nil }, context.Canceled},
+	} {
+		dir := t.TempDir()
+		r := newOutsideRank(c, 64, dir)
+		for i := range 5000 {
+			in := classify.TierInput{ID: fmt.Sprintf("C%04d", i), Dealer: "D1", Effective: true, Purchase: decimal.NewFromInt(int64(i)),
+				Spend: decimal.NewFromInt(int64(i % 7)), Vehicles: 1, Visits: i % 5}
+			if err := r.add(&tierEntry{in: in, work: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := r.tiers(tc.ctx, tc.add); !errors.Is(err, tc.want) {
+			t.Errorf("%s: tiers returned %v, want %v", tc.name, err, tc.want)
+		}
+		if err := r.close(); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) > 0 {
+			t.Errorf("%s: %d files left", tc.name, len(left))
+		}
+	}
+}
