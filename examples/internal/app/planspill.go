@@ -157,7 +157,8 @@ func (sp *partSpills) addCustomer(r *classify.CustomerResult, cp *schedule.Custo
 
 // rank ranks the tiers one dealer at a time and sorts those of the
 // customers with work by customer. A dealer whose ranking would hold more
-// than the spills' limit is ranked with external sorts (outsideRank).
+// than rankSpills spills' limits is ranked with external sorts
+// (outsideRank).
 func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err error) {
 	customers := map[string]int{} // by dealer, in every partition
 	for _, p := range sp.parts {
@@ -192,7 +193,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 				return err
 			}
 			dealer = e.in.Dealer
-			if n := customers[dealer]; n*rankBytes > sp.limit {
+			if n := customers[dealer]; n*rankBytes > rankSpills*sp.limit {
 				r = newOutsideRank(c, sp.limit, sp.dir)
 			} else {
 				r = newMemoryRank(c, n)

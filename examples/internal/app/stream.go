@@ -220,7 +220,7 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 //     as it streams; its tasks wait, by customer, and its tier input, by
 //     dealer.
 //   - Once every customer has streamed, the dealers are ranked one at a
-//     time, in memory when the dealer's ranking fits in a spill's limit
+//     time, in memory when the dealer's ranking fits in 16 spills' limits
 //     (classify.TierRanking), else with external sorts of their own (by
 //     the rule of classify.ScoreParts), and the tiers of the customers
 //     with work are sorted by customer.
