@@ -219,8 +219,7 @@ func (r *TierRanking) add(in *TierInput, purchase, spend money) int {
 			r.dealers[in.Dealer] = d
 		}
 		row.dealer = d
-		row.parts = [nParts]int64{partPurchase: purchase.units, partVehicles: int64(in.Vehicles), partSpend: spend.units,
-			partVisits: int64(in.Visits), partReferrals: int64(in.Referrals)}
+		row.parts = partsOf(in, purchase, spend)
 		if purchase.isBig || spend.isBig {
 			if r.big == nil {
 				r.big = map[int]*TierInput{}
@@ -510,10 +509,14 @@ func (p *ScorePart) Compare(o *ScorePart) int {
 
 // amount returns the value of an amount as a decimal.
 func (p *ScorePart) amount() decimal.Decimal {
-	if p.Big {
-		return p.Amount
-	}
-	return decimal.New(p.Value, moneyExp)
+	return (&money{units: p.Value, big: p.Amount, isBig: p.Big}).value()
+}
+
+// partsOf returns in's values in the parts of the score, the amounts as
+// their sums in units (of no use when a sum isBig).
+func partsOf(in *TierInput, purchase, spend money) [nParts]int64 {
+	return [nParts]int64{partPurchase: purchase.units, partVehicles: int64(in.Vehicles), partSpend: spend.units,
+		partVisits: int64(in.Visits), partReferrals: int64(in.Referrals)}
 }
 
 // ScoreParts appends to dst in's values in the parts of the value score,
@@ -530,24 +533,12 @@ func (c *Classifier) ScoreParts(dst []ScorePart, in *TierInput) []ScorePart {
 	var purchase, spend money
 	purchase.add(in.Purchase)
 	spend.add(in.Spend)
+	values := partsOf(in, purchase, spend)
+	amounts := [nParts]*money{partPurchase: &purchase, partSpend: &spend}
 	for _, pw := range c.weights {
-		p := ScorePart{Weight: pw.weight}
-		switch pw.part {
-		case partPurchase, partSpend:
-			m := purchase
-			if pw.part == partSpend {
-				m = spend
-			}
-			p.Value, p.Big = m.units, m.isBig
-			if m.isBig {
-				p.Value, p.Amount = 0, m.big
-			}
-		case partVehicles:
-			p.Value = int64(in.Vehicles)
-		case partVisits:
-			p.Value = int64(in.Visits)
-		case partReferrals:
-			p.Value = int64(in.Referrals)
+		p := ScorePart{Weight: pw.weight, Value: values[pw.part]}
+		if m := amounts[pw.part]; m != nil && m.isBig {
+			p.Value, p.Amount, p.Big = 0, m.big, true
 		}
 		dst = append(dst, p)
 	}
@@ -605,5 +596,5 @@ func (r *TierRanking) amount(h, part int) decimal.Decimal {
 		}
 		return in.Spend
 	}
-	return decimal.New(r.rows[h].parts[part], moneyExp)
+	return (&money{units: r.rows[h].parts[part]}).value()
 }

@@ -111,11 +111,18 @@ func (e *Engine) spillBytes() int {
 
 // close removes the spills' files.
 func (sp *planSpills) close() error {
-	errs := []error{sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(), sp.deferred.Close()}
-	for _, p := range sp.parts {
-		errs = append(errs, p.inputs.Close(), p.waiting.Close())
-	}
-	return errors.Join(errs...)
+	return errors.Join(sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(), sp.deferred.Close(),
+		closeAll(sp.inputs()...), closeAll(sp.waiting()...))
+}
+
+// inputs returns each partition's tier inputs.
+func (sp *planSpills) inputs() []*spill[tierEntry] {
+	return ofParts(sp.parts, func(p *partSpills) *spill[tierEntry] { return p.inputs })
+}
+
+// waiting returns each partition's waiting tasks.
+func (sp *planSpills) waiting() []*spill[waitingTask] {
+	return ofParts(sp.parts, func(p *partSpills) *spill[waitingTask] { return p.waiting })
 }
 
 // ofParts returns the spill of each partition that of picks.
@@ -184,7 +191,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		}
 		return ctx.Err()
 	}
-	for e, err := range merged(ofParts(sp.parts, func(p *partSpills) *spill[tierEntry] { return p.inputs })...) {
+	for e, err := range merged(sp.inputs()...) {
 		if err != nil {
 			return err
 		}
@@ -206,12 +213,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 	if err := ranked(); err != nil {
 		return err
 	}
-	for _, p := range sp.parts { // let their memory go before the next phase
-		if err := p.inputs.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return closeAll(sp.inputs()...) // let their memory go before the next phase
 }
 
 // prioritize gives the waiting tasks and deferrals their customers'
@@ -222,7 +224,7 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 	defer stop()
 	var ct customerTier
 	have, k := false, 0
-	for w, err := range merged(ofParts(sp.parts, func(p *partSpills) *spill[waitingTask] { return p.waiting })...) {
+	for w, err := range merged(sp.waiting()...) {
 		if err != nil {
 			return err
 		}
@@ -259,11 +261,7 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 		}
 	}
 	stop()
-	errs := []error{sp.tiers.Close()}
-	for _, p := range sp.parts {
-		errs = append(errs, p.waiting.Close())
-	}
-	return errors.Join(errs...)
+	return errors.Join(sp.tiers.Close(), closeAll(sp.waiting()...))
 }
 
 // emit hands the plan to sink: the tasks, where each lost recall's place

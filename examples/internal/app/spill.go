@@ -240,6 +240,15 @@ func (s *spill[T]) Close() error {
 	return errors.Join(err, os.Remove(name))
 }
 
+// closeAll closes spills (Close), each whatever the others return.
+func closeAll[T any](spills ...*spill[T]) error {
+	errs := make([]error, len(spills))
+	for i, s := range spills {
+		errs[i] = s.Close()
+	}
+	return errors.Join(errs...)
+}
+
 // next reads the next record of a run into v; it reports false at the end
 // of the run. buf is the record's buffer, reused.
 func next[T any](r *bufio.Reader, buf *[]byte, get func(*decoder) T, v *T) (bool, error) {

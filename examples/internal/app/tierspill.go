@@ -146,14 +146,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	for k := range terms {
 		terms[k] = newSpill(o.limit/len(terms), o.dir, bySeq, putSeqValue, getSeqValue)
 	}
-	closeTerms := func() error {
-		var errs []error
-		for _, t := range terms {
-			errs = append(errs, t.Close())
-		}
-		return errors.Join(errs...)
-	}
-	defer closeTerms()
+	defer closeAll(terms...)
 	errs := make([]error, len(o.parts))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -195,7 +188,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 			return err
 		}
 	}
-	if err := closeTerms(); err != nil {
+	if err := closeAll(terms...); err != nil {
 		return err
 	}
 	tierOf := newSpill(o.limit, o.dir, bySeq, putSeqValue, getSeqValue)
@@ -285,7 +278,8 @@ func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w in
 			if j, err, ok = nextEnd(); err != nil {
 				return err
 			} else if !ok {
-				return errors.New("app: a part of the score ran past its last tie")
+				return &retention.Error{Kind: retention.ErrInternal, Op: "app.StreamPlanTo", Field: "tier",
+					Msg: "a part of the score ran past its last tie"}
 			}
 		}
 		if err := terms.Add(seqValue{v.seq, w * (i + j)}); err != nil {
@@ -295,13 +289,7 @@ func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w in
 	return nil
 }
 
-func (o *outsideRank) close() error {
-	errs := []error{o.work.Close()}
-	for _, p := range o.parts {
-		errs = append(errs, p.Close())
-	}
-	return errors.Join(errs...)
-}
+func (o *outsideRank) close() error { return errors.Join(o.work.Close(), closeAll(o.parts...)) }
 
 // comparePartValues orders a part's values, and equal values by seq.
 func comparePartValues(a, b *partValue) int {

@@ -21,11 +21,7 @@ import (
 // are not effective, fleet and VIP customers, and amounts that do not fit
 // in units (more than four decimals). No file is left.
 func TestDealerRanks(t *testing.T) {
-	p := retention.DefaultPolicy()
-	c, err := classify.New(&p, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultClassifier(t)
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 91))
 		ts := make([]classify.TierInput, rng.IntN(300))
@@ -104,11 +100,7 @@ func TestOutsideRankRecords(t *testing.T) {
 // TestOutsideRankStops: a ranking stopped by its consumer's error or by a
 // cancellation returns that error, and leaves no file once closed.
 func TestOutsideRankStops(t *testing.T) {
-	p := retention.DefaultPolicy()
-	c, err := classify.New(&p, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := defaultClassifier(t)
 	errStop := errors.New("stop")
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -140,4 +132,15 @@ func TestOutsideRankStops(t *testing.T) {
 			t.Errorf("%s: %d files left", tc.name, len(left))
 		}
 	}
+}
+
+// defaultClassifier returns a classifier under the default policy.
+func defaultClassifier(t *testing.T) *classify.Classifier {
+	t.Helper()
+	p := retention.DefaultPolicy()
+	c, err := classify.New(&p, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
