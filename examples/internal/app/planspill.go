@@ -191,10 +191,12 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		}
 		return ctx.Err()
 	}
-	for e, err := range merged(sp.inputs()...) {
+	var e tierEntry // one for all: &e of a loop variable would move each to the heap
+	for v, err := range merged(sp.inputs()...) {
 		if err != nil {
 			return err
 		}
+		e = v
 		if r == nil || e.in.Dealer != dealer {
 			if err := ranked(); err != nil {
 				return err
@@ -270,10 +272,12 @@ func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
 	nextRecall, stop := iter.Pull2(sp.recalls.All())
 	defer stop()
 	k := 0
-	for t, err := range sp.tasks.All() {
+	var t retention.Task // one for all, as the sink gets &t
+	for v, err := range sp.tasks.All() {
 		if err != nil {
 			return err
 		}
+		t = v
 		if err := pulse(ctx, &k); err != nil {
 			return err
 		}
@@ -298,10 +302,12 @@ func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
 	if err := errors.Join(sp.tasks.Close(), sp.recalls.Close()); err != nil {
 		return err
 	}
-	for d, err := range sp.deferred.All() {
+	var d schedule.Deferral
+	for v, err := range sp.deferred.All() {
 		if err != nil {
 			return err
 		}
+		d = v
 		if sink.Deferral != nil {
 			if err := sink.Deferral(&d); err != nil {
 				return err

@@ -95,11 +95,13 @@ func (p *SavedPlan) OwnerTasks(owner retention.Role) iter.Seq2[retention.Task, e
 // tasksOf yields the plan's tasks that keep reports true for.
 func (p *SavedPlan) tasksOf(keep func(*retention.Task) bool) iter.Seq2[retention.Task, error] {
 	return func(yield func(retention.Task, error) bool) {
-		for x, err := range p.tasks.All() {
+		var x savedTask // one for all: &x.t of a loop variable would move each to the heap
+		for v, err := range p.tasks.All() {
 			if err != nil {
 				yield(retention.Task{}, err)
 				return
 			}
+			x = v
 			if keep(&x.t) && !yield(x.t, nil) {
 				return
 			}

@@ -19,8 +19,10 @@ import (
 // It holds up to limit bytes of them; when it has more, it sorts what it
 // holds and writes it to a temporary file as a run. All merges the runs
 // with what it holds, and merged the runs and holdings of several spills
-// (one per partition, each filled without a lock). A spill that never
-// outgrows its limit touches no file.
+// (one per partition, each filled without a lock). A merge reads at most
+// fan runs of a spill at once, so that its read buffers share the limit;
+// a spill with more first merges them into longer runs (compact). A spill
+// that never outgrows its limit touches no file.
 //
 // The values are written with put and read back with get, which must give
 // back a value that compares (compare) as the one written. compare must be a
@@ -95,7 +97,7 @@ func (s *spill[T]) flush() error {
 		if err != nil {
 			return err
 		}
-		s.f, s.w = f, bufio.NewWriterSize(f, min(64<<10, max(s.limit/4, 4<<10))) // a quarter of the limit, at most 64 KiB
+		s.f, s.w = f, bufio.NewWriterSize(f, s.writeSize())
 	}
 	s.sort()
 	end := int64(0)
@@ -104,12 +106,7 @@ func (s *spill[T]) flush() error {
 	}
 	s.offs = append(s.offs, len(s.recs))
 	for _, i := range s.order {
-		rec := s.recs[s.offs[i]:s.offs[i+1]]
-		var n [binary.MaxVarintLen64]byte
-		k := binary.PutUvarint(n[:], uint64(len(rec)))
-		s.w.Write(n[:k]) // a write error sticks: Flush returns it
-		s.w.Write(rec)
-		end += int64(k + len(rec))
+		end += writeRecord(s.w, s.recs[s.offs[i]:s.offs[i+1]])
 	}
 	if err := s.w.Flush(); err != nil {
 		return err
@@ -120,10 +117,74 @@ func (s *spill[T]) flush() error {
 	return nil
 }
 
+// minRead is the smallest read buffer a merge gives a run: the runs' buffers
+// share the spill's limit, so a spill merges at most limit/minRead runs at
+// once (fan).
+const minRead = 512
+
+// fan is the most runs the spill merges at once.
+func (s *spill[T]) fan() int { return max(s.limit/minRead, 2) }
+
+// readSize is the read buffer of each of n runs merged at once: their share
+// of the limit, from minRead to 64 KiB.
+func (s *spill[T]) readSize(n int) int { return min(max(s.limit/max(n, 1), minRead), 64<<10) }
+
+// writeSize is the buffer of the spill's file writer: a quarter of the
+// limit, from 4 KiB to 64 KiB.
+func (s *spill[T]) writeSize() int { return min(64<<10, max(s.limit/4, 4<<10)) }
+
+// writeRecord writes rec with its length before it and returns the bytes
+// written. A write error sticks in w, and its Flush returns it.
+func writeRecord(w *bufio.Writer, rec []byte) int64 {
+	n := binary.AppendUvarint(w.AvailableBuffer(), uint64(len(rec)))
+	w.Write(n)
+	w.Write(rec)
+	return int64(len(n) + len(rec))
+}
+
+// compact merges the spill's runs, fan at a time, into longer runs, until
+// it has at most fan of them: then a merge of the spill holds about its
+// limit, however many values it has. A run's records are copied as written.
+func (s *spill[T]) compact() error {
+	for fan := s.fan(); len(s.ends) > fan; {
+		f, err := os.CreateTemp(s.dir, "dcrc-spill-*")
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriterSize(f, s.writeSize())
+		var ends []int64
+		start, end := int64(0), int64(0)
+		for g := 0; g < len(s.ends) && err == nil; g += fan {
+			runs := s.ends[g:min(g+fan, len(s.ends))]
+			h := &heads[T]{compare: s.compare}
+			err = h.addRuns(s.f, start, runs, s.readSize(len(runs)), s.get)
+			heap.Init(h)
+			for len(h.hs) > 0 && err == nil {
+				end += writeRecord(w, h.hs[0].run.rec)
+				err = h.advance(s.get)
+			}
+			start = runs[len(runs)-1]
+			ends = append(ends, end)
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return errors.Join(err, f.Close(), os.Remove(f.Name()))
+		}
+		old := s.f
+		s.f, s.w, s.ends = f, w, ends
+		if err := errors.Join(old.Close(), os.Remove(old.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // merged yields the values added to spills, which share their compare and
 // get, in order, once every value has been added. Values that compare
-// equal come in no set order. It reads each spill's runs once and sorts
-// what each holds.
+// equal come in no set order. It sorts what each spill holds and reads each
+// spill's runs, at most its fan once compacted.
 func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -132,44 +193,27 @@ func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
 		}
 		h := &heads[T]{compare: spills[0].compare}
 		for _, s := range spills {
+			if err := s.compact(); err != nil {
+				yield(zero, err)
+				return
+			}
 			s.sort()
 			if len(s.order) > 0 {
 				h.hs = append(h.hs, head[T]{v: s.held[s.order[0]], s: s, held: s.order[1:]})
 			}
-			// The runs' read buffers share the spill's limit, so that
-			// merging many runs holds no more than writing them did (down
-			// to 512 bytes a run: a merge of more than limit/512 runs holds
-			// more).
-			size := min(max(s.limit/max(len(s.ends), 1), 512), 64<<10)
-			start := int64(0)
-			for _, end := range s.ends {
-				r := head[T]{r: bufio.NewReaderSize(io.NewSectionReader(s.f, start, end-start), size)}
-				start = end
-				ok, err := next(r.r, &r.buf, s.get, &r.v)
-				if err != nil {
-					yield(zero, err)
-					return
-				}
-				if ok {
-					h.hs = append(h.hs, r)
-				}
+			if err := h.addRuns(s.f, 0, s.ends, s.readSize(len(s.ends)), s.get); err != nil {
+				yield(zero, err)
+				return
 			}
 		}
 		heap.Init(h)
 		for len(h.hs) > 0 {
-			top := &h.hs[0]
-			if !yield(top.v, nil) {
+			if !yield(h.hs[0].v, nil) {
 				return
 			}
-			more, err := top.next(spills[0].get)
-			if err != nil {
+			if err := h.advance(spills[0].get); err != nil {
 				yield(zero, err)
 				return
-			}
-			if more {
-				heap.Fix(h, 0)
-			} else {
-				heap.Pop(h)
 			}
 		}
 	}
@@ -181,19 +225,25 @@ func (s *spill[T]) All() iter.Seq2[T, error] { return merged(s) }
 // head is the next value of a run, or of what a spill holds, in a merge.
 type head[T any] struct {
 	v T
-	// The source: a run's reader and its record's buffer, or, when r is
-	// nil, the rest of what spill s holds, by index.
-	r    *bufio.Reader
-	buf  []byte
+	// The source: a run, or, when run.r is nil, the rest of what spill s
+	// holds, by index.
+	run  runReader
 	s    *spill[T]
 	held []int32
+}
+
+// runReader reads a run's records.
+type runReader struct {
+	r   *bufio.Reader
+	rec []byte  // the record read last, as written; reused
+	d   decoder // reused: a new one for each record would go to the heap
 }
 
 // next moves the head to its source's next value; it reports false at the
 // end of the source.
 func (h *head[T]) next(get func(*decoder) T) (bool, error) {
-	if h.r != nil {
-		return next(h.r, &h.buf, get, &h.v)
+	if h.run.r != nil {
+		return readRecord(&h.run, get, &h.v)
 	}
 	if len(h.held) == 0 {
 		return false, nil
@@ -206,6 +256,39 @@ func (h *head[T]) next(get func(*decoder) T) (bool, error) {
 type heads[T any] struct {
 	hs      []head[T]
 	compare func(a, b *T) int
+}
+
+// addRuns adds a head for each run of f that is not empty; the runs follow
+// one another from start, and end at ends. Each is read through a buffer of
+// size bytes. It does not restore the heap order (heap.Init).
+func (h *heads[T]) addRuns(f *os.File, start int64, ends []int64, size int, get func(*decoder) T) error {
+	for _, end := range ends {
+		h.hs = append(h.hs, head[T]{run: runReader{r: bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), size)}})
+		start = end
+		ok, err := h.hs[len(h.hs)-1].next(get)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			h.hs = h.hs[:len(h.hs)-1]
+		}
+	}
+	return nil
+}
+
+// advance moves the least head to its next value, and drops it at the end
+// of its source.
+func (h *heads[T]) advance(get func(*decoder) T) error {
+	more, err := h.hs[0].next(get)
+	if err != nil {
+		return err
+	}
+	if more {
+		heap.Fix(h, 0)
+	} else {
+		heap.Pop(h)
+	}
+	return nil
 }
 
 // Len implements heap.Interface.
@@ -249,10 +332,10 @@ func closeAll[T any](spills ...*spill[T]) error {
 	return errors.Join(errs...)
 }
 
-// next reads the next record of a run into v; it reports false at the end
-// of the run. buf is the record's buffer, reused.
-func next[T any](r *bufio.Reader, buf *[]byte, get func(*decoder) T, v *T) (bool, error) {
-	n, err := binary.ReadUvarint(r)
+// readRecord reads r's next record into v; it reports false at the end of
+// the run.
+func readRecord[T any](r *runReader, get func(*decoder) T, v *T) (bool, error) {
+	n, err := binary.ReadUvarint(r.r)
 	if err == io.EOF {
 		return false, nil
 	}
@@ -262,13 +345,13 @@ func next[T any](r *bufio.Reader, buf *[]byte, get func(*decoder) T, v *T) (bool
 	if n > 1<<30 {
 		return false, fmt.Errorf("spill: a record of %d bytes", n)
 	}
-	*buf = slices.Grow((*buf)[:0], int(n))[:n]
-	if _, err := io.ReadFull(r, *buf); err != nil {
+	r.rec = slices.Grow(r.rec[:0], int(n))[:n]
+	if _, err := io.ReadFull(r.r, r.rec); err != nil {
 		return false, fmt.Errorf("spill: reading a record: %w", err)
 	}
-	d := decoder{b: *buf}
-	*v = get(&d)
-	if d.err != nil || len(d.b) > 0 {
+	r.d = decoder{b: r.rec}
+	*v = get(&r.d)
+	if r.d.err != nil || len(r.d.b) > 0 {
 		return false, fmt.Errorf("spill: a record of %d bytes does not decode", n)
 	}
 	return true, nil

@@ -44,8 +44,10 @@ func TestSpill(t *testing.T) {
 		{0, 1, false},
 		{1, 1, true}, // one value is past a limit of 1 byte
 		{1000, 1, true},
-		{1000, 2000, true},
+		{1000, 2000, true}, // 3 runs merged at once
 		{1000, 1 << 20, false},
+		{3000, 5000, true}, // 9 runs at once: 22 written, merged into 3
+
 	} {
 		dir := t.TempDir()
 		s := newRecSpill(tc.limit, dir)
@@ -70,6 +72,9 @@ func TestSpill(t *testing.T) {
 		}
 		if wrote := len(s.ends) > 0; wrote != tc.runs {
 			t.Errorf("%d values, limit %d: %d runs written, want runs: %v", tc.n, tc.limit, len(s.ends), tc.runs)
+		}
+		if len(s.ends) > s.fan() {
+			t.Errorf("%d values, limit %d: merged %d runs at once, more than %d", tc.n, tc.limit, len(s.ends), s.fan())
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
@@ -115,6 +120,36 @@ func TestMerged(t *testing.T) {
 	}
 }
 
+// TestSpillCompactFails: when a spill cannot write the file that merges
+// its runs into longer ones, reading it is an error, not a short result.
+func TestSpillCompactFails(t *testing.T) {
+	dir := t.TempDir()
+	s := newRecSpill(1, dir+"/gone")
+	if err := os.Mkdir(dir+"/gone", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if err := s.Add(rec{k: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.RemoveAll(dir + "/gone"); err != nil { // the runs' file stays open
+		t.Fatal(err)
+	}
+	n := 0
+	var err error
+	for _, err = range s.All() {
+		if err != nil {
+			break
+		}
+		n++
+	}
+	if err == nil {
+		t.Errorf("read %d values, no error", n)
+	}
+	s.Close() // its file is gone: an error, which is not what this tests
+}
+
 // TestSpillStopsEarly: a consumer may stop reading a spill.
 func TestSpillStopsEarly(t *testing.T) {
 	s := newRecSpill(1, t.TempDir())
@@ -154,15 +189,13 @@ func TestSpillRecordErrors(t *testing.T) {
 		{"a truncated length", []byte{0x80}},
 	} {
 		var v rec
-		var buf []byte
-		_, err := next(bufio.NewReader(bytes.NewReader(tc.in)), &buf, get, &v)
+		_, err := readRecord(&runReader{r: bufio.NewReader(bytes.NewReader(tc.in))}, get, &v)
 		if err == nil {
 			t.Errorf("%s: no error, read %+v", tc.name, v)
 		}
 	}
 	var v rec
-	var buf []byte
-	ok, err := next(bufio.NewReader(bytes.NewReader(framed(good))), &buf, get, &v)
+	ok, err := readRecord(&runReader{r: bufio.NewReader(bytes.NewReader(framed(good)))}, get, &v)
 	if !ok || err != nil || v != (rec{7, "abc"}) {
 		t.Errorf("a good record: %v, %v, %+v", ok, err, v)
 	}

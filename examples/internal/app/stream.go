@@ -241,6 +241,7 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 	var mu sync.Mutex // over n, failed and each
 	failed := false
 	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
+		var r classify.CustomerResult // one for all, as each gets &r
 		for in, err := range StreamCustomers(ctx, s, f) {
 			if err != nil {
 				return err
@@ -248,7 +249,7 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 			if !e.inScope(&in, asOf) {
 				continue
 			}
-			r := c.Customer(&in, asOf)
+			r = c.Customer(&in, asOf)
 			cp := e.Planner.Customer(&in, &r, asOf)
 			if err := sp.parts[f.Partition].addCustomer(&r, &cp); err != nil {
 				return err
