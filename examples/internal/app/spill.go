@@ -93,11 +93,10 @@ func (s *spill[T]) flush() error {
 		return nil
 	}
 	if s.f == nil {
-		f, err := os.CreateTemp(s.dir, "dcrc-spill-*")
-		if err != nil {
+		var err error
+		if s.f, s.w, err = s.create(); err != nil {
 			return err
 		}
-		s.f, s.w = f, bufio.NewWriterSize(f, s.writeSize())
 	}
 	s.sort()
 	end := int64(0)
@@ -142,43 +141,74 @@ func writeRecord(w *bufio.Writer, rec []byte) int64 {
 	return int64(len(n) + len(rec))
 }
 
+// create creates a file for the spill's runs, with its writer.
+func (s *spill[T]) create() (*os.File, *bufio.Writer, error) {
+	f, err := os.CreateTemp(s.dir, "dcrc-spill-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, bufio.NewWriterSize(f, s.writeSize()), nil
+}
+
+// remove closes and removes a spill's file.
+func remove(f *os.File) error {
+	name := f.Name()
+	return errors.Join(f.Close(), os.Remove(name))
+}
+
 // compact merges the spill's runs, fan at a time, into longer runs, until
 // it has at most fan of them: then a merge of the spill holds about its
-// limit, however many values it has. A run's records are copied as written.
+// limit, however many values it has.
 func (s *spill[T]) compact() error {
 	for fan := s.fan(); len(s.ends) > fan; {
-		f, err := os.CreateTemp(s.dir, "dcrc-spill-*")
+		f, w, err := s.create()
 		if err != nil {
 			return err
 		}
-		w := bufio.NewWriterSize(f, s.writeSize())
 		var ends []int64
-		start, end := int64(0), int64(0)
+		end := int64(0)
 		for g := 0; g < len(s.ends) && err == nil; g += fan {
-			runs := s.ends[g:min(g+fan, len(s.ends))]
-			h := &heads[T]{compare: s.compare}
-			err = h.addRuns(s.f, start, runs, s.readSize(len(runs)), s.get)
-			heap.Init(h)
-			for len(h.hs) > 0 && err == nil {
-				end += writeRecord(w, h.hs[0].run.rec)
-				err = h.advance(s.get)
+			start := int64(0)
+			if g > 0 {
+				start = s.ends[g-1]
 			}
-			start = runs[len(runs)-1]
+			var n int64
+			n, err = s.mergeRuns(w, start, s.ends[g:min(g+fan, len(s.ends))])
+			end += n
 			ends = append(ends, end)
 		}
 		if err == nil {
 			err = w.Flush()
 		}
 		if err != nil {
-			return errors.Join(err, f.Close(), os.Remove(f.Name()))
+			return errors.Join(err, remove(f))
 		}
 		old := s.f
 		s.f, s.w, s.ends = f, w, ends
-		if err := errors.Join(old.Close(), os.Remove(old.Name())); err != nil {
+		if err := remove(old); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mergeRuns writes to w the merge of the spill's runs that follow one
+// another from start and end at ends, copying the records as written, and
+// returns the bytes it wrote.
+func (s *spill[T]) mergeRuns(w *bufio.Writer, start int64, ends []int64) (int64, error) {
+	h := &heads[T]{compare: s.compare}
+	if err := h.addRuns(s.f, start, ends, s.readSize(len(ends)), s.get); err != nil {
+		return 0, err
+	}
+	heap.Init(h)
+	n := int64(0)
+	for len(h.hs) > 0 {
+		n += writeRecord(w, h.hs[0].run.rec)
+		if err := h.advance(s.get); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // merged yields the values added to spills, which share their compare and
@@ -317,10 +347,9 @@ func (s *spill[T]) Close() error {
 	if s.f == nil {
 		return nil
 	}
-	name := s.f.Name()
-	err := s.f.Close()
+	f := s.f
 	s.f = nil
-	return errors.Join(err, os.Remove(name))
+	return remove(f)
 }
 
 // closeAll closes spills (Close), each whatever the others return.

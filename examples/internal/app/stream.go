@@ -179,8 +179,10 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 // PlanSink receives a streamed plan (Engine.StreamPlanTo) in the order of
 // schedule.Plan: every task, by schedule.CompareTasks with the lost recalls
 // of each priority ordered by P(alive) (schedule.ComparePAlive), then every
-// deferral, by schedule.CompareDeferrals. The values are the sink's to
-// keep. An error stops the plan and is returned.
+// deferral, by schedule.CompareDeferrals. A pointer is good until the call
+// returns (the next value is read into the same variable); the value it
+// points to is the sink's to copy and keep. An error stops the plan and is
+// returned.
 type PlanSink struct {
 	Task     func(*retention.Task) error
 	Deferral func(*schedule.Deferral) error
@@ -229,9 +231,11 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 //     to sink.
 //
 // each, when not nil, receives every customer's classification as it
-// streams, before the tiers are assigned (Tier is 0); calls never overlap,
-// within a partition they come by customer id, and none comes after one
-// has returned an error.
+// streams, before the tiers are assigned (Tier is 0), through a pointer
+// that is good until the call returns (a partition classifies each
+// customer into the same variable); calls never overlap, within a
+// partition they come by customer id, and none comes after one has
+// returned an error.
 func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.Date, workers int,
 	each func(cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
 	workers = max(workers, 1)
