@@ -192,7 +192,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		return ctx.Err()
 	}
 	var e tierEntry // one for all: &e of a loop variable would move each to the heap
-	for v, err := range merged(sp.inputs()...) {
+	for v, err := range merged(ctx, sp.inputs()...) {
 		if err != nil {
 			return err
 		}
@@ -222,15 +222,12 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 // priorities (merging them with the tiers, both by customer) and sorts
 // them into the plan's order.
 func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error {
-	nextTier, stop := iter.Pull2(sp.tiers.All())
+	nextTier, stop := iter.Pull2(sp.tiers.All(ctx))
 	defer stop()
 	var ct customerTier
-	have, k := false, 0
-	for w, err := range merged(sp.waiting()...) {
+	have := false
+	for w, err := range merged(ctx, sp.waiting()...) {
 		if err != nil {
-			return err
-		}
-		if err := pulse(ctx, &k); err != nil {
 			return err
 		}
 		cust := w.d.Task.Customer
@@ -269,18 +266,14 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 // emit hands the plan to sink: the tasks, where each lost recall's place
 // gets the next recall of its priority by P(alive), then the deferrals.
 func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
-	nextRecall, stop := iter.Pull2(sp.recalls.All())
+	nextRecall, stop := iter.Pull2(sp.recalls.All(ctx))
 	defer stop()
-	k := 0
 	var t retention.Task // one for all, as the sink gets &t
-	for v, err := range sp.tasks.All() {
+	for v, err := range sp.tasks.All(ctx) {
 		if err != nil {
 			return err
 		}
 		t = v
-		if err := pulse(ctx, &k); err != nil {
-			return err
-		}
 		if t.Touch == retention.LostRecall {
 			r, err, ok := nextRecall()
 			if err != nil {
@@ -303,7 +296,7 @@ func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
 		return err
 	}
 	var d schedule.Deferral
-	for v, err := range sp.deferred.All() {
+	for v, err := range sp.deferred.All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -315,15 +308,6 @@ func (sp *planSpills) emit(ctx context.Context, sink PlanSink) error {
 		}
 	}
 	return nil
-}
-
-// pulse returns ctx's error at every 4096th call, so that a long loop
-// notices a cancellation without asking at every value. k counts the calls.
-func pulse(ctx context.Context, k *int) error {
-	if *k++; *k%4096 != 0 {
-		return nil
-	}
-	return ctx.Err()
 }
 
 // customerTier is the tier of a customer with work, and its P(alive).

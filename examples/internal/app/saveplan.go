@@ -96,7 +96,8 @@ func (p *SavedPlan) OwnerTasks(owner retention.Role) iter.Seq2[retention.Task, e
 func (p *SavedPlan) tasksOf(keep func(*retention.Task) bool) iter.Seq2[retention.Task, error] {
 	return func(yield func(retention.Task, error) bool) {
 		var x savedTask // one for all: &x.t of a loop variable would move each to the heap
-		for v, err := range p.tasks.All() {
+		// No context: the reader stops the plan's reading by stopping.
+		for v, err := range p.tasks.All(context.Background()) {
 			if err != nil {
 				yield(retention.Task{}, err)
 				return

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"container/heap"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -214,8 +215,10 @@ func (s *spill[T]) mergeRuns(w *bufio.Writer, start int64, ends []int64) (int64,
 // merged yields the values added to spills, which share their compare and
 // get, in order, once every value has been added. Values that compare
 // equal come in no set order. It sorts what each spill holds and reads each
-// spill's runs, at most its fan once compacted.
-func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
+// spill's runs, at most its fan once compacted. It ends with ctx's error
+// once ctx is done, noticed within 4096 values: every loop over a spill
+// stops on a cancellation without asking itself.
+func merged[T any](ctx context.Context, spills ...*spill[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if len(spills) == 0 {
@@ -237,7 +240,11 @@ func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
 			}
 		}
 		heap.Init(h)
-		for len(h.hs) > 0 {
+		for k := 1; len(h.hs) > 0; k++ {
+			if k%4096 == 0 && ctx.Err() != nil { // not at every value
+				yield(zero, ctx.Err())
+				return
+			}
 			if !yield(h.hs[0].v, nil) {
 				return
 			}
@@ -250,7 +257,7 @@ func merged[T any](spills ...*spill[T]) iter.Seq2[T, error] {
 }
 
 // All yields the values added, in order (merged).
-func (s *spill[T]) All() iter.Seq2[T, error] { return merged(s) }
+func (s *spill[T]) All(ctx context.Context) iter.Seq2[T, error] { return merged(ctx, s) }
 
 // head is the next value of a run, or of what a spill holds, in a merge.
 type head[T any] struct {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -61,7 +62,7 @@ func TestSpill(t *testing.T) {
 		}
 		slices.SortFunc(want, func(a, b rec) int { return s.compare(&a, &b) })
 		var got []rec
-		for v, err := range s.All() {
+		for v, err := range s.All(t.Context()) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +102,7 @@ func TestMerged(t *testing.T) {
 	}
 	slices.SortFunc(want, func(a, b rec) int { return spills[0].compare(&a, &b) })
 	var got []rec
-	for v, err := range merged(spills...) {
+	for v, err := range merged(t.Context(), spills...) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +139,7 @@ func TestSpillCompactFails(t *testing.T) {
 	}
 	n := 0
 	var err error
-	for _, err = range s.All() {
+	for _, err = range s.All(t.Context()) {
 		if err != nil {
 			break
 		}
@@ -160,7 +161,7 @@ func TestSpillStopsEarly(t *testing.T) {
 		}
 	}
 	var got []int
-	for v, err := range s.All() {
+	for v, err := range s.All(t.Context()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,6 +171,33 @@ func TestSpillStopsEarly(t *testing.T) {
 	}
 	if diff := gocmp.Diff([]int{1, 2, 3}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestSpillCancelled: a merge ends with the context's error within 4096
+// values of a cancellation, whether the values come from runs or from
+// memory.
+func TestSpillCancelled(t *testing.T) {
+	for _, limit := range []int{1, 1 << 20} { // runs on file; all in memory
+		s := newRecSpill(limit, t.TempDir())
+		defer s.Close()
+		for i := range 10_000 {
+			if err := s.Add(rec{k: i}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		n := 0
+		var last error
+		for _, err := range s.All(ctx) {
+			if last = err; err == nil {
+				n++
+			}
+		}
+		if !errors.Is(last, context.Canceled) || n != 4095 {
+			t.Errorf("limit %d: %d values, then %v; want 4095, then %v", limit, n, last, context.Canceled)
+		}
 	}
 }
 
@@ -266,7 +294,7 @@ func roundTrip[T any](t *testing.T, s *spill[T], vs ...T) []T {
 		t.Fatalf("%d runs written for %d values", len(s.ends), len(vs))
 	}
 	var got []T
-	for v, err := range s.All() {
+	for v, err := range s.All(t.Context()) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -165,12 +165,8 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 		putSeqValue, getSeqValue)
 	defer scores.Close()
 	sum := seqValue{seq: -1}
-	k := 0
-	for t, err := range merged(terms...) {
+	for t, err := range merged(ctx, terms...) {
 		if err != nil {
-			return err
-		}
-		if err := pulse(ctx, &k); err != nil {
 			return err
 		}
 		if t.seq != sum.seq {
@@ -194,7 +190,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	tierOf := newSpill(o.limit, o.dir, bySeq, putSeqValue, getSeqValue)
 	defer tierOf.Close()
 	cut := o.c.NewTierCut(o.n)
-	for s, err := range scores.All() {
+	for s, err := range scores.All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -205,10 +201,10 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	if err := scores.Close(); err != nil {
 		return err
 	}
-	next, stop := iter.Pull2(tierOf.All())
+	next, stop := iter.Pull2(tierOf.All(ctx))
 	defer stop()
 	tier := seqValue{seq: -1}
-	for w, err := range o.work.All() {
+	for w, err := range o.work.All(ctx) {
 		if err != nil {
 			return err
 		}
@@ -243,12 +239,9 @@ func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w in
 		func(b []byte, v *int64) []byte { return putInt(b, *v) }, func(d *decoder) int64 { return d.int() })
 	defer ends.Close()
 	var prev classify.ScorePart
-	pos, k := int64(0), 0
-	for v, err := range part.All() {
+	pos := int64(0)
+	for v, err := range part.All(ctx) {
 		if err != nil {
-			return err
-		}
-		if err := pulse(ctx, &k); err != nil {
 			return err
 		}
 		if pos > 0 && v.p.Compare(&prev) != 0 {
@@ -264,11 +257,11 @@ func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w in
 			return err
 		}
 	}
-	nextEnd, stop := iter.Pull2(ends.All())
+	nextEnd, stop := iter.Pull2(ends.All(ctx))
 	defer stop()
 	pos = 0
 	var i, j int64
-	for v, err := range part.All() {
+	for v, err := range part.All(ctx) {
 		if err != nil {
 			return err
 		}
