@@ -133,3 +133,21 @@ func ExampleSaveTaskSeq() {
 	// 3 <nil>
 	// 2 <nil>
 }
+
+func ExamplePartitionRange() {
+	// Four workers, on as many machines, split a network: each streams the
+	// customers whose hash, which the store keeps in a column, lies in its
+	// range (retention.HistoryFilter{Partition: p, Partitions: 4}).
+	for p := range 4 {
+		lo, hi := retention.PartitionRange(p, 4)
+		fmt.Printf("worker %d: part >= %d AND part < %d\n", p, lo, hi)
+	}
+	h := retention.CustomerHash("C0042")
+	fmt.Printf("C0042: hash %d, worker %d\n", h, retention.PartitionOf("C0042", 4))
+	// Output:
+	// worker 0: part >= 0 AND part < 1073741824
+	// worker 1: part >= 1073741824 AND part < 2147483648
+	// worker 2: part >= 2147483648 AND part < 3221225472
+	// worker 3: part >= 3221225472 AND part < 4294967296
+	// C0042: hash 3725673968, worker 3
+}

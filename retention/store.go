@@ -32,8 +32,10 @@ type CustomerContacts struct {
 // HistoryFilter selects the histories a stream yields.
 type HistoryFilter struct {
 	// Partition and Partitions select the customers whose
-	// PartitionOf(customer, Partitions) is Partition; Partitions 0 selects
-	// all. All vehicles of a customer fall in one partition.
+	// PartitionOf(customer, Partitions) is Partition: those whose
+	// CustomerHash lies in PartitionRange(Partition, Partitions).
+	// Partitions 0 or 1 selects all. All vehicles of a customer fall in one
+	// partition.
 	Partition, Partitions int
 	// VisitsAfter, when set, leaves out the visits opened on or before it:
 	// the vehicles are all there, with their recent visits only (for
@@ -51,19 +53,59 @@ func (f HistoryFilter) Selects(customer string) bool {
 	return f.Partitions <= 1 || PartitionOf(customer, f.Partitions) == f.Partition
 }
 
-// PartitionOf returns the partition, in 0..n-1, of a customer: FNV-1a of the
-// customer id modulo n. It is stable across processes and machines, so that
-// workers on different hosts can split the same network between them.
+// PartitionOf returns the partition, in 0..n-1, of a customer: the one of n
+// equal ranges of CustomerHash its hash falls in (PartitionRange). It is
+// stable across processes and machines, so that workers on different hosts
+// can split the same network between them, each reading one range of the
+// hashes. n <= 1 gives 0; n above 1<<32 is taken as 1<<32, a partition
+// per hash.
 func PartitionOf(customer string, n int) int {
+	return partitionOfHash(CustomerHash(customer), n)
+}
+
+// partitionOfHash is PartitionOf for a customer's hash: h*n / 2^32, which
+// is p exactly when h is in PartitionRange(p, n).
+func partitionOfHash(h uint32, n int) int {
 	if n <= 1 {
 		return 0
 	}
-	return int(CustomerHash(customer) % uint32(n))
+	return int(uint64(h) * partitions(n) >> 32)
 }
 
+// PartitionRange returns the customer hashes of partition p of n, from lo
+// up to but not including hi: the n ranges split 0..2^32 into runs whose
+// lengths differ by at most one, in order. A store that keeps CustomerHash
+// in a column selects a partition with hash >= lo AND hash < hi, which an
+// index on that column, or a database sharded by it, reads as one range.
+// For p outside 0..n-1 the range holds no hash; n <= 1 gives the whole
+// range, 0 to 1<<32, and n above 1<<32 is taken as 1<<32.
+func PartitionRange(p, n int) (lo, hi int64) {
+	if n <= 1 {
+		return 0, 1 << 32
+	}
+	return rangeStart(p, n), rangeStart(p+1, n)
+}
+
+// rangeStart is the first hash of partition p of n, the least h with
+// h*n >= p*2^32, and 0 or 1<<32 for p before or past the partitions.
+func rangeStart(p, n int) int64 {
+	m := partitions(n)
+	switch {
+	case p <= 0:
+		return 0
+	case uint64(p) >= m:
+		return 1 << 32
+	}
+	return int64((uint64(p)<<32 + m - 1) / m)
+}
+
+// partitions is n, for n > 1, capped at 1<<32 so that the arithmetic of
+// the ranges stays within 64 bits.
+func partitions(n int) uint64 { return min(uint64(n), 1<<32) }
+
 // CustomerHash is the FNV-1a hash of a customer id behind PartitionOf: a
-// store can keep it in a column and select a partition with
-// hash % n = partition.
+// store can keep it in a column and select a partition by its
+// PartitionRange.
 func CustomerHash(customer string) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte(customer))

@@ -178,37 +178,33 @@ ORDER BY 2, 3, 1, 6, 4`
 
 // lateralHistoryQuery is historyQuery with the vehicle's row and its
 // visits' in a LATERAL subquery per vehicle (Dialect.LateralHistories):
-// the same columns, rows and order. %[1]s is the WHERE clause of the
-// vehicle's row, %[2]s the conditions on its visits.
-//
-// A partition's condition goes inside the subquery, in both arms, where
-// PostgreSQL tests it once per vehicle (a one-time filter), not on the
-// vehicles' scan: there it has no statistics for part % n = p, guesses
-// 0.5% of the vehicles, and so sorts them all instead of reading them in
-// the order of vehicles_by_customer, which holds back the first row until
-// the whole partition has been read and sorted, on disk.
+// the same columns, rows and order. %[1]s is the WHERE clause that selects
+// the vehicles, %[2]s the conditions on their visits.
 const lateralHistoryQuery = `SELECT x.kind, v.customer, v.vin, x.id, x.dealer, x.on1, x.on2, x.km, x.text1, x.text2, x.amount,
 	x.on3, x.scrapped, x.text3, x.text4
 FROM vehicles v CROSS JOIN LATERAL (
 	SELECT 0 AS kind, v.model AS id, v.dealer, v.delivered_on AS on1, v.insurance_expires_on AS on2,
 		v.delivery_odometer_km AS km, v.sales_consultant AS text1, v.purchase AS text2, v.price AS amount,
-		v.inspection_due_on AS on3, v.scrapped, NULL::text AS text3, NULL::text AS text4%[1]s
+		v.inspection_due_on AS on3, v.scrapped, NULL::text AS text3, NULL::text AS text4
 	UNION ALL
 	SELECT 1, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount, NULL, NULL,
 		i.technician, i.complaint_codes
 	FROM visits i WHERE i.vin = v.vin%[2]s
-) x
+) x%[1]s
 ORDER BY 2, 3, 1, 6, 4`
 
 // partitionCond returns the condition, prefixed by " "+prefix, that
 // selects f's partition of the vehicles (the table named vehicles in the
-// query), appending its parameters to args, or "" for all.
+// query), appending its parameters to args, or "" for all: the range of
+// customer hashes retention.PartitionRange gives, which the database can
+// estimate from its statistics and read from an index or a shard.
 func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]any) string {
 	if f.Partitions <= 1 {
 		return ""
 	}
-	*args = append(*args, f.Partitions, f.Partition)
-	return fmt.Sprintf(` %s %s.part %% $%d = $%d`, prefix, vehicles, len(*args)-1, len(*args))
+	lo, hi := retention.PartitionRange(f.Partition, f.Partitions)
+	*args = append(*args, lo, hi)
+	return fmt.Sprintf(` %[1]s %[2]s.part >= $%[3]d AND %[2]s.part < $%[4]d`, prefix, vehicles, len(*args)-1, len(*args))
 }
 
 // HistoryQuery returns the SQL and the arguments that Histories runs for
@@ -218,9 +214,11 @@ func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]a
 func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
 	q := historyQuery
 	vehicles := partitionCond("WHERE", "v", f, &args)
-	visits := partitionCond("AND", "v", f, &args)
+	var visits string
 	if s.dialect.LateralHistories {
-		q = lateralHistoryQuery
+		q = lateralHistoryQuery // the vehicles' condition holds for their visits
+	} else {
+		visits = partitionCond("AND", "v", f, &args)
 	}
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))

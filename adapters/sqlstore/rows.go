@@ -61,8 +61,8 @@ func datasetRows(ds *retention.Dataset) []*rows {
 	}
 }
 
-// partOf is the partition hash of a customer: PartitionOf(customer, n) is
-// partOf(customer) % n.
+// partOf is the partition hash of a customer, retention.CustomerHash: a
+// partition is a range of it (retention.PartitionRange).
 func partOf(customer string) int64 { return int64(retention.CustomerHash(customer)) }
 
 func contactRows(cs []retention.Contact) *rows {
