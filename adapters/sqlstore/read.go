@@ -180,6 +180,11 @@ ORDER BY 2, 3, 1, 6, 4`
 // visits' in a LATERAL subquery per vehicle (Dialect.LateralHistories):
 // the same columns, rows and order. %[1]s is the WHERE clause that selects
 // the vehicles, %[2]s the conditions on their visits.
+//
+// A partition's range is tested on the vehicles' scan, where PostgreSQL
+// estimates it from its statistics: for a few partitions it walks
+// vehicles_by_customer and filters; for many, it reads its share of the
+// vehicles (from an index on part, if there is one) and sorts only those.
 const lateralHistoryQuery = `SELECT x.kind, v.customer, v.vin, x.id, x.dealer, x.on1, x.on2, x.km, x.text1, x.text2, x.amount,
 	x.on3, x.scrapped, x.text3, x.text4
 FROM vehicles v CROSS JOIN LATERAL (
