@@ -31,6 +31,7 @@ func TestPartitionRange(t *testing.T) {
 	}{
 		{0, 0, span{0, 1 << 32}},
 		{0, 1, span{0, 1 << 32}},
+		{5, 1, span{0, 1 << 32}}, // one partition: all, as HistoryFilter
 		{0, 2, span{0, 1 << 31}},
 		{1, 2, span{1 << 31, 1 << 32}},
 		// 2^32/3 = 1431655765.33…: each range starts at the first hash h

@@ -77,8 +77,9 @@ func partitionOfHash(h uint32, n int) int {
 // lengths differ by at most one, in order. A store that keeps CustomerHash
 // in a column selects a partition with hash >= lo AND hash < hi, which an
 // index on that column, or a database sharded by it, reads as one range.
-// For p outside 0..n-1 the range holds no hash; n <= 1 gives the whole
-// range, 0 to 1<<32, and n above 1<<32 is taken as 1<<32.
+// For p outside 0..n-1 the range holds no hash. n <= 1 gives the whole
+// range, 0 to 1<<32, whatever p, as a HistoryFilter of one partition
+// selects all; n above 1<<32 is taken as 1<<32.
 func PartitionRange(p, n int) (lo, hi int64) {
 	if n <= 1 {
 		return 0, 1 << 32
