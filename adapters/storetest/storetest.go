@@ -398,10 +398,39 @@ func testOrdering(t *testing.T, s retention.Store) {
 	}
 }
 
+// edgeCustomers have hashes on either side of the ends of partitions of 2
+// and 3 (found by search; testPartitions checks the hashes), with their
+// partitions worked out by hand: 2^31 starts the second half, and
+// ceil(2^32/3) = 1431655766 the second third.
+var edgeCustomers = []struct {
+	id   string
+	hash uint32
+	of2  int // partition of 2
+	of3  int // partition of 3
+}{
+	{"C-EDGE-FPZRLSE", 1<<31 - 1, 0, 1},
+	{"C-EDGE-6QILCL", 1 << 31, 1, 1},
+	{"C-EDGE-6WPEDV", 1431655765, 0, 0},
+	{"C-EDGE-QNBTGQ", 1431655766, 0, 1},
+}
+
+// testPartitions: the partitions of 2 and of 3 are disjoint, make up the
+// whole, hold each customer where PartitionOf says, and put the customers
+// whose hash is just before, on and after a partition's end where the
+// ranges do.
 func testPartitions(t *testing.T, s retention.Store) {
 	ds := Dataset()
+	ids := make([]string, 0, 40+len(edgeCustomers))
 	for i := range 40 {
-		id := fmt.Sprintf("P%02d", i)
+		ids = append(ids, fmt.Sprintf("P%02d", i))
+	}
+	for _, e := range edgeCustomers {
+		if h := retention.CustomerHash(e.id); h != e.hash {
+			t.Fatalf("CustomerHash(%q) = %d, want %d", e.id, h, e.hash)
+		}
+		ids = append(ids, e.id)
+	}
+	for _, id := range ids {
 		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
 		for j := range 2 {
 			ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: fmt.Sprintf("%s-%d", id, j), Customer: id, Model: "M1",
@@ -410,28 +439,42 @@ func testPartitions(t *testing.T, s retention.Store) {
 	}
 	mustImport(t, s, ds)
 	all := collect(t, s.Histories(context.Background(), retention.HistoryFilter{}))
-	const n = 3
-	var union []retention.VehicleHistory
-	for p := range n {
-		part := collect(t, s.Histories(context.Background(), retention.HistoryFilter{Partition: p, Partitions: n}))
-		if len(part) == 0 {
-			t.Errorf("partition %d is empty", p)
+	for _, n := range []int{2, 3} {
+		var union []retention.VehicleHistory
+		inPart := map[string]int{}
+		for p := range n {
+			part := collect(t, s.Histories(context.Background(), retention.HistoryFilter{Partition: p, Partitions: n}))
+			if len(part) == 0 {
+				t.Errorf("partition %d of %d is empty", p, n)
+			}
+			for _, h := range part {
+				if got := retention.PartitionOf(h.Vehicle.Customer, n); got != p {
+					t.Errorf("vehicle %s of customer %s in partition %d of %d, want %d", h.Vehicle.VIN, h.Vehicle.Customer, p, n, got)
+				}
+				inPart[h.Vehicle.Customer] = p
+			}
+			union = append(union, part...)
 		}
-		for _, h := range part {
-			if got := retention.PartitionOf(h.Vehicle.Customer, n); got != p {
-				t.Errorf("vehicle %s of customer %s in partition %d, want %d", h.Vehicle.VIN, h.Vehicle.Customer, p, got)
+		for _, e := range edgeCustomers {
+			want := e.of2
+			if n == 3 {
+				want = e.of3
+			}
+			if got, ok := inPart[e.id]; !ok {
+				t.Errorf("customer %s (hash %d) in no partition of %d, want %d", e.id, e.hash, n, want)
+			} else if got != want {
+				t.Errorf("customer %s (hash %d) in partition %d of %d, want %d", e.id, e.hash, got, n, want)
 			}
 		}
-		union = append(union, part...)
-	}
-	slices.SortFunc(union, func(a, b retention.VehicleHistory) int {
-		if c := stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
-			return c
+		slices.SortFunc(union, func(a, b retention.VehicleHistory) int {
+			if c := stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
+				return c
+			}
+			return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
+		})
+		if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
+			t.Errorf("the partitions of %d are not the whole (-all +union):\n%s", n, diff)
 		}
-		return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
-	})
-	if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
-		t.Errorf("the partitions are not the whole (-all +union):\n%s", diff)
 	}
 }
 
