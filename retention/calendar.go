@@ -2,6 +2,7 @@ package retention
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date"
@@ -145,9 +146,13 @@ func AnniversaryIn(d date.Date, year int) date.Date {
 // ParseDate parses a calendar date written exactly as YYYY-MM-DD with a
 // four-digit year. Unlike date.ParseISO it rejects dates that do not exist
 // (2025-02-30, 2025-13-01) instead of normalising them, and never panics.
+//
+// s does not escape: only an error keeps a copy of it. So a caller that
+// parses bytes, ParseDate(string(b)), allocates nothing for the
+// conversion, which the SQL stores do for each date of each row.
 func ParseDate(s string) (date.Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", s)
+		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", strings.Clone(s))
 	}
 	num := func(part string) (int, bool) {
 		n := 0
@@ -164,10 +169,10 @@ func ParseDate(s string) (date.Date, error) {
 	m, ok2 := num(s[5:7])
 	d, ok3 := num(s[8:])
 	if !ok1 || !ok2 || !ok3 {
-		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", s)
+		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", strings.Clone(s))
 	}
 	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
-		return date.Date{}, fmt.Errorf("no such date %q", s)
+		return date.Date{}, fmt.Errorf("no such date %q", strings.Clone(s))
 	}
 	return fromCivil(y, time.Month(m), d), nil
 }

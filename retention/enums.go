@@ -32,13 +32,23 @@ func enumMarshal[E ~uint8](typ string, names []string, e E) ([]byte, error) {
 // enumParse is UnmarshalText for enumerations. The empty string parses to the
 // zero value ("unset"); an unknown name is an ErrInvalid error listing the
 // accepted names.
-func enumParse[E ~uint8, S ~string | ~[]byte](typ string, names []string, text S) (E, error) {
+func enumParse[E ~uint8](typ string, names []string, text string) (E, error) {
+	i, err := enumIndex(typ, names, text)
+	return E(i), err
+}
+
+// enumIndex is enumParse's index of text in names. It is not generic, and
+// text does not escape (an error keeps a copy), so that UnmarshalText's
+// conversion of its bytes, and a caller's conversion of a string to bytes
+// for it, need not be copied to the heap: the SQL stores parse enumerations
+// of each row so.
+func enumIndex(typ string, names []string, text string) (uint8, error) {
 	for i, n := range names {
-		if n == string(text) { // no copy: the conversion is only compared
-			return E(i), nil
+		if n == text {
+			return uint8(i), nil
 		}
 	}
-	return 0, &Error{Kind: ErrInvalid, Msg: fmt.Sprintf("unknown %s %q (want one of %s)", typ, text, strings.Join(names[1:], ", "))}
+	return 0, &Error{Kind: ErrInvalid, Msg: fmt.Sprintf("unknown %s %q (want one of %s)", typ, strings.Clone(text), strings.Join(names[1:], ", "))}
 }
 
 // ModelKind is the kind of a vehicle model; it sets the default daily mileage.
@@ -60,7 +70,7 @@ func (k ModelKind) MarshalText() ([]byte, error) { return enumMarshal("model kin
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (k *ModelKind) UnmarshalText(b []byte) (err error) {
-	*k, err = enumParse[ModelKind]("model kind", modelKindNames, b)
+	*k, err = enumParse[ModelKind]("model kind", modelKindNames, string(b))
 	return err
 }
 
@@ -86,7 +96,7 @@ func (k CustomerKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (k *CustomerKind) UnmarshalText(b []byte) (err error) {
-	*k, err = enumParse[CustomerKind]("customer kind", customerKindNames, b)
+	*k, err = enumParse[CustomerKind]("customer kind", customerKindNames, string(b))
 	return err
 }
 
@@ -110,7 +120,7 @@ func (p Purchase) MarshalText() ([]byte, error) { return enumMarshal("purchase",
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (p *Purchase) UnmarshalText(b []byte) (err error) {
-	*p, err = enumParse[Purchase]("purchase", purchaseNames, b)
+	*p, err = enumParse[Purchase]("purchase", purchaseNames, string(b))
 	return err
 }
 
@@ -140,7 +150,7 @@ func (k VisitKind) MarshalText() ([]byte, error) { return enumMarshal("visit kin
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (k *VisitKind) UnmarshalText(b []byte) (err error) {
-	*k, err = enumParse[VisitKind]("visit kind", visitKindNames, b)
+	*k, err = enumParse[VisitKind]("visit kind", visitKindNames, string(b))
 	return err
 }
 
@@ -176,7 +186,7 @@ func (c Channel) MarshalText() ([]byte, error) { return enumMarshal("channel", c
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (c *Channel) UnmarshalText(b []byte) (err error) {
-	*c, err = enumParse[Channel]("channel", channelNames, b)
+	*c, err = enumParse[Channel]("channel", channelNames, string(b))
 	return err
 }
 
@@ -205,7 +215,7 @@ func (o Outcome) MarshalText() ([]byte, error) { return enumMarshal("outcome", o
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (o *Outcome) UnmarshalText(b []byte) (err error) {
-	*o, err = enumParse[Outcome]("outcome", outcomeNames, b)
+	*o, err = enumParse[Outcome]("outcome", outcomeNames, string(b))
 	return err
 }
 
@@ -238,7 +248,7 @@ func (s Severity) MarshalText() ([]byte, error) { return enumMarshal("severity",
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *Severity) UnmarshalText(b []byte) (err error) {
-	*s, err = enumParse[Severity]("severity", severityNames, b)
+	*s, err = enumParse[Severity]("severity", severityNames, string(b))
 	return err
 }
 
@@ -268,7 +278,7 @@ func (s Status) MarshalText() ([]byte, error) { return enumMarshal("status", sta
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *Status) UnmarshalText(b []byte) (err error) {
-	*s, err = enumParse[Status]("status", statusNames, b)
+	*s, err = enumParse[Status]("status", statusNames, string(b))
 	return err
 }
 
@@ -299,7 +309,7 @@ func (s Stage) MarshalText() ([]byte, error) { return enumMarshal("stage", stage
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *Stage) UnmarshalText(b []byte) (err error) {
-	*s, err = enumParse[Stage]("stage", stageNames, b)
+	*s, err = enumParse[Stage]("stage", stageNames, string(b))
 	return err
 }
 
@@ -323,7 +333,7 @@ func (l Limit) MarshalText() ([]byte, error) { return enumMarshal("limit", limit
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (l *Limit) UnmarshalText(b []byte) (err error) {
-	*l, err = enumParse[Limit]("limit", limitNames, b)
+	*l, err = enumParse[Limit]("limit", limitNames, string(b))
 	return err
 }
 
@@ -349,7 +359,7 @@ func (r Role) MarshalText() ([]byte, error) { return enumMarshal("role", roleNam
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (r *Role) UnmarshalText(b []byte) (err error) {
-	*r, err = enumParse[Role]("role", roleNames, b)
+	*r, err = enumParse[Role]("role", roleNames, string(b))
 	return err
 }
 
@@ -377,6 +387,6 @@ func (s ComplaintSource) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *ComplaintSource) UnmarshalText(b []byte) (err error) {
-	*s, err = enumParse[ComplaintSource]("complaint source", complaintSourceNames, b)
+	*s, err = enumParse[ComplaintSource]("complaint source", complaintSourceNames, string(b))
 	return err
 }

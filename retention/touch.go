@@ -50,7 +50,7 @@ func (t Touch) MarshalText() ([]byte, error) { return enumMarshal("touch", touch
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (t *Touch) UnmarshalText(b []byte) (err error) {
-	*t, err = enumParse[Touch]("touch", touchNames, b)
+	*t, err = enumParse[Touch]("touch", touchNames, string(b))
 	return err
 }
 
@@ -100,8 +100,6 @@ func ParseTaskKey(key string) (Touch, string, date.Date, error) {
 	if first < 0 || last <= first {
 		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("malformed task key %q (want touch/subject/YYYY-MM-DD)", key))
 	}
-	// Parsed from the string, not UnmarshalText's []byte: a conversion
-	// would be copied to the heap for every key.
 	t, err := enumParse[Touch]("touch", touchNames, key[:first])
 	if err != nil || t == 0 {
 		return 0, "", date.Date{}, invalid("", "task", fmt.Sprintf("task key %q has an unknown touch", key))
