@@ -23,10 +23,9 @@
 // and the peak heap of the streamed evaluation at a tenth of the size and at
 // the full size (handing the plan out as it goes, and saving it in the store
 // as dcrc plan does; both also on a network of the full size with ten times
-// the dealers), in use and live, medians of up to 3 runs, and the
-// allocations per vehicle of the evaluation. The stores' rows and heaps are
-// measured with the collector as dcrc plan sets it (app.GCForStreaming:
-// GOGC=400 unless the environment sets GOGC). --heap-only measures the peak heaps alone, without the
+// the dealers), in use and live,
+// medians of up to 3 runs, and the allocations per vehicle of the
+// evaluation. --heap-only measures the peak heaps alone, without the
 // timings (1–4): at the default size, where the time goes to the timings,
 // it is the quick way to see the heap at 100,000 and 1,000,000 vehicles.
 package main
@@ -44,7 +43,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"text/tabwriter"
@@ -273,15 +271,6 @@ func bench(c config, out io.Writer) error {
 	ds, inputs = nil, nil
 	runtime.GC()
 	debug.FreeOSMemory()
-	// The streams run as dcrc plan runs them, the collector at
-	// app.StreamingGCPercent unless GOGC is set; the rows in memory above,
-	// which hold the network, ran at the process's setting.
-	defer app.GCForStreaming()()
-	gogc, set := os.LookupEnv("GOGC")
-	if !set {
-		gogc = strconv.Itoa(app.StreamingGCPercent)
-	}
-	fmt.Fprintf(out, "the stores' rows and heaps measured with GOGC=%s\n", gogc)
 
 	// 2–4. The stores.
 	if !c.heapOnly {

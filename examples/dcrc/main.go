@@ -2,17 +2,13 @@
 //
 //	dcrc evaluate --data dataset.json --as-of 2026-11-22 [--dealer D1]
 //	dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
-//	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json] [--workers N]
+//	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json]
 //	dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format text|json|html]
 //
 // evaluate prints the JSON document of DATASET.md, the same bytes for the
 // same input whatever the order of its records. Exit status: 0 on success,
 // 2 on bad input or usage (the error, naming the record and field, on
 // standard error, nothing on standard output), 1 on any other failure.
-//
-// plan streams the store in one pass, holding a few MiB whatever its size,
-// and runs the garbage collector at GOGC=400 unless the environment sets
-// GOGC (app.StreamingGCPercent says why).
 package main
 
 import (

@@ -393,9 +393,7 @@ func plan(args []string, stdout io.Writer) error {
 	// One streamed pass over the store on *workers partitions, saved as it
 	// comes in one transaction: the memory holds the external sorts'
 	// buffers, not the store, a dealer's ranking nor the day's tasks, which
-	// wait in a temporary file to be printed once saved. So little is live
-	// that the collector may let the heap grow to five times it.
-	defer app.GCForStreaming()()
+	// wait in a temporary file to be printed once saved.
 	p, err := e.SavePlan(ctx, s, day, *workers)
 	if err != nil {
 		return err
