@@ -2,7 +2,7 @@
 //
 //	dcrc evaluate --data dataset.json --as-of 2026-11-22 [--dealer D1]
 //	dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
-//	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json]
+//	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json] [--workers N]
 //	dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format text|json|html]
 //
 // evaluate prints the JSON document of DATASET.md, the same bytes for the
