@@ -151,8 +151,10 @@ func AnniversaryIn(d date.Date, year int) date.Date {
 // parses bytes, ParseDate(string(b)), allocates nothing for the
 // conversion, which the SQL stores do for each date of each row.
 func ParseDate(s string) (date.Date, error) {
+	// The errors quote a copy of s, so that s itself does not escape.
+	malformed := func() error { return fmt.Errorf("malformed date %q (want YYYY-MM-DD)", strings.Clone(s)) }
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", strings.Clone(s))
+		return date.Date{}, malformed()
 	}
 	num := func(part string) (int, bool) {
 		n := 0
@@ -169,7 +171,7 @@ func ParseDate(s string) (date.Date, error) {
 	m, ok2 := num(s[5:7])
 	d, ok3 := num(s[8:])
 	if !ok1 || !ok2 || !ok3 {
-		return date.Date{}, fmt.Errorf("malformed date %q (want YYYY-MM-DD)", strings.Clone(s))
+		return date.Date{}, malformed()
 	}
 	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
 		return date.Date{}, fmt.Errorf("no such date %q", strings.Clone(s))

@@ -405,13 +405,12 @@ func testOrdering(t *testing.T, s retention.Store) {
 var edgeCustomers = []struct {
 	id   string
 	hash uint32
-	of2  int // partition of 2
-	of3  int // partition of 3
+	of   map[int]int // its partition of n, by n
 }{
-	{"C-EDGE-FPZRLSE", 1<<31 - 1, 0, 1},
-	{"C-EDGE-6QILCL", 1 << 31, 1, 1},
-	{"C-EDGE-6WPEDV", 1431655765, 0, 0},
-	{"C-EDGE-QNBTGQ", 1431655766, 0, 1},
+	{"C-EDGE-FPZRLSE", 1<<31 - 1, map[int]int{2: 0, 3: 1}},
+	{"C-EDGE-6QILCL", 1 << 31, map[int]int{2: 1, 3: 1}},
+	{"C-EDGE-6WPEDV", 1431655765, map[int]int{2: 0, 3: 0}},
+	{"C-EDGE-QNBTGQ", 1431655766, map[int]int{2: 0, 3: 1}},
 }
 
 // testPartitions: the partitions of 2 and of 3 are disjoint, make up the
@@ -456,10 +455,7 @@ func testPartitions(t *testing.T, s retention.Store) {
 			union = append(union, part...)
 		}
 		for _, e := range edgeCustomers {
-			want := e.of2
-			if n == 3 {
-				want = e.of3
-			}
+			want := e.of[n]
 			if got, ok := inPart[e.id]; !ok {
 				t.Errorf("customer %s (hash %d) in no partition of %d, want %d", e.id, e.hash, n, want)
 			} else if got != want {
