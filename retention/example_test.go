@@ -151,3 +151,34 @@ func ExamplePartitionRange() {
 	// worker 3: part >= 3221225472 AND part < 4294967296
 	// C0042: hash 3725673968, worker 3
 }
+
+// Two workers each read their half of a store's customers, those with
+// vehicles and those without: through the store's own CustomersIn when it
+// has one (the SQL stores select the range in the database), else, as
+// here on the memory store, by reading them all and keeping their own.
+func ExampleCustomersIn() {
+	ctx := context.Background()
+	store := memstore.New()
+	ds := &retention.Dataset{}
+	for _, id := range []string{"C-EDGE-FPZRLSE", "C-EDGE-6QILCL", "C1", "C2", "C3"} {
+		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
+	}
+	if err := store.Import(ctx, ds); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for p := range 2 {
+		fmt.Printf("worker %d:", p)
+		for c, err := range retention.CustomersIn(ctx, store, retention.HistoryFilter{Partition: p, Partitions: 2}) {
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			fmt.Printf(" %s (hash %d)", c.ID, retention.CustomerHash(c.ID))
+		}
+		fmt.Println()
+	}
+	// Output:
+	// worker 0: C-EDGE-FPZRLSE (hash 2147483647)
+	// worker 1: C-EDGE-6QILCL (hash 2147483648) C1 (hash 2279222777) C2 (hash 2228889920) C3 (hash 2245667539)
+}

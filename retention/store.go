@@ -145,6 +145,42 @@ type Reader interface {
 	Histories(ctx context.Context, f HistoryFilter) iter.Seq2[VehicleHistory, error]
 }
 
+// PartitionedCustomers is implemented by stores that read one partition
+// of the customers (HistoryFilter) without reading the others': the
+// workers of a run across machines then each read their share of the
+// customers, as they do of the histories and the contact attempts.
+type PartitionedCustomers interface {
+	// CustomersIn streams, by id, the customers f selects (Selects): those
+	// whose CustomerHash lies in PartitionRange(f.Partition, f.Partitions),
+	// all of them when f.Partitions is 0 or 1, with vehicles or not.
+	// VisitsAfter plays no part.
+	CustomersIn(ctx context.Context, f HistoryFilter) iter.Seq2[Customer, error]
+}
+
+// CustomersIn streams, by id, the customers f selects from r
+// (PartitionedCustomers.CustomersIn): through r's own CustomersIn when r
+// is a PartitionedCustomers, else by reading all of r.Customers and keeping
+// those f selects.
+func CustomersIn(ctx context.Context, r Reader, f HistoryFilter) iter.Seq2[Customer, error] {
+	if p, ok := r.(PartitionedCustomers); ok {
+		return p.CustomersIn(ctx, f)
+	}
+	all := r.Customers(ctx)
+	if f.Partitions <= 1 {
+		return all
+	}
+	return func(yield func(Customer, error) bool) {
+		for c, err := range all {
+			if err == nil && !f.Selects(c.ID) {
+				continue
+			}
+			if !yield(c, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // Logs are the append-only records of what happened: contact attempts,
 // complaints and surveys. Nothing appended is ever overwritten.
 type Logs interface {

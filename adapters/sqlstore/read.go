@@ -135,9 +135,22 @@ func (s *Store) Customer(ctx context.Context, id string) (retention.Customer, er
 
 // Customers streams every customer, by id.
 func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, error] {
+	return s.customers(ctx, "sqlstore.Customers", retention.HistoryFilter{})
+}
+
+// CustomersIn streams, by id, the customers of f's partition
+// (retention.PartitionedCustomers), selected in the database by the hash
+// each customer's row keeps (migration 0004; FileCustomers).
+func (s *Store) CustomersIn(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.Customer, error] {
+	return s.customers(ctx, "sqlstore.CustomersIn", f)
+}
+
+func (s *Store) customers(ctx context.Context, op string, f retention.HistoryFilter) iter.Seq2[retention.Customer, error] {
+	var args []any
+	q := `SELECT ` + customerCols + ` FROM customers u` + partitionCond("WHERE", "u", f, &args) + ` ORDER BY id`
 	return func(yield func(retention.Customer, error) bool) {
 		var names interner // per iteration, like the stream's rows
-		textStream(ctx, s, "sqlstore.Customers", `SELECT `+customerCols+` FROM customers ORDER BY id`, nil,
+		textStream(ctx, s, op, q, args,
 			func(cols [][]byte) (retention.Customer, error) { return scanCustomerText(cols, &names) },
 			func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })(yield)
 	}
@@ -199,17 +212,18 @@ FROM vehicles v CROSS JOIN LATERAL (
 ORDER BY 2, 3, 1, 6, 4`
 
 // partitionCond returns the condition, prefixed by " "+prefix, that
-// selects f's partition of the vehicles (the table named vehicles in the
-// query), appending its parameters to args, or "" for all: the range of
-// customer hashes retention.PartitionRange gives, which the database can
-// estimate from its statistics and read from an index or a shard.
-func partitionCond(prefix, vehicles string, f retention.HistoryFilter, args *[]any) string {
+// selects f's partition of the vehicles or customers (the table named
+// table in the query, whose column part holds the customer's hash),
+// appending its parameters to args, or "" for all: the range of customer
+// hashes retention.PartitionRange gives, which the database can estimate
+// from its statistics and read from an index or a shard.
+func partitionCond(prefix, table string, f retention.HistoryFilter, args *[]any) string {
 	if f.Partitions <= 1 {
 		return ""
 	}
 	lo, hi := retention.PartitionRange(f.Partition, f.Partitions)
 	*args = append(*args, lo, hi)
-	return fmt.Sprintf(` %[1]s %[2]s.part >= $%[3]d AND %[2]s.part < $%[4]d`, prefix, vehicles, len(*args)-1, len(*args))
+	return fmt.Sprintf(` %[1]s %[2]s.part >= $%[3]d AND %[2]s.part < $%[4]d`, prefix, table, len(*args)-1, len(*args))
 }
 
 // HistoryQuery returns the SQL and the arguments that Histories runs for

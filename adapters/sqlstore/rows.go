@@ -22,12 +22,12 @@ func datasetRows(ds *retention.Dataset) []*rows {
 					x.WarrantyKm, x.LongFirstService, x.DefaultDailyKm), err
 			}},
 		{table: "customers", cols: []string{"id", "name", "phone", "birthday", "kind", "vip", "region", "do_not_contact",
-			"referrals", "allow_service_followups"}, n: len(ds.Customers),
+			"referrals", "allow_service_followups", "part"}, n: len(ds.Customers),
 			row: func(i int, a []any) ([]any, error) {
 				x := &ds.Customers[i]
 				kind, err := textArg(x.Kind)
 				return append(a, x.ID, x.Name, x.Phone, optDateArg(x.Birthday), kind, x.VIP, x.Region, x.DoNotContact,
-					x.Referrals, x.AllowServiceFollowups), err
+					x.Referrals, x.AllowServiceFollowups, partOf(x.ID)), err
 			}},
 		{table: "vehicles", cols: []string{"vin", "customer", "model", "dealer", "delivered_on", "delivery_odometer_km",
 			"sales_consultant", "price", "purchase", "scrapped", "insurance_expires_on", "inspection_due_on", "part"},

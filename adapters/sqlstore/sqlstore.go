@@ -87,7 +87,8 @@ type Dialect struct {
 // Options configure a Store. A nil *Options means the defaults.
 type Options struct {
 	// SkipMigrations leaves the schema to the caller (see Migrations), who
-	// then calls FileContacts once after applying migration 0003.
+	// then calls FileContacts once after applying migration 0003 and
+	// FileCustomers once after 0004.
 	SkipMigrations bool
 	// Logger receives the migrations applied; nil discards.
 	Logger *slog.Logger
@@ -102,7 +103,11 @@ type Store struct {
 	owned   bool
 }
 
-var _ retention.Store = (*Store)(nil)
+var (
+	_ retention.Store                = (*Store)(nil)
+	_ retention.PartitionedCustomers = (*Store)(nil)
+	_ retention.TaskSeqSaver         = (*Store)(nil)
+)
 
 // Migrations returns the schema migrations of a dialect ("sqlite" or
 // "postgres") as files named NNNN_name.sql, applied in name order.
@@ -132,6 +137,9 @@ func New(ctx context.Context, db *sql.DB, dialect Dialect, opts *Options) (*Stor
 		if _, err := s.FileContacts(ctx); err != nil {
 			return nil, err
 		}
+		if _, err := s.FileCustomers(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -143,21 +151,52 @@ func New(ctx context.Context, db *sql.DB, dialect Dialect, opts *Options) (*Stor
 // the migrations themselves (Options.SkipMigrations) call it once after
 // 0003.
 func (s *Store) FileContacts(ctx context.Context) (int, error) {
-	const op = "sqlstore.FileContacts"
+	return s.file(ctx, filing{op: "sqlstore.FileContacts", table: "contacts", key: "seq", from: "task", col: "subject",
+		value: func(task string) any {
+			subject, _ := retention.TaskSubject(task) // "" for a key about nothing
+			return subject
+		}, done: "dcrc: filed contact attempts by subject"})
+}
+
+// FileCustomers sets the partition hash (retention.CustomerHash) of the
+// customers written before migration 0004 added the column, in one
+// transaction, and returns how many it filed: until then CustomersIn
+// leaves them out of every partition. New calls it after migrating; once
+// the customers are filed it costs one index probe. Callers who apply the
+// migrations themselves (Options.SkipMigrations) call it once after 0004.
+func (s *Store) FileCustomers(ctx context.Context) (int, error) {
+	return s.file(ctx, filing{op: "sqlstore.FileCustomers", table: "customers", key: "id", from: "id", col: "part",
+		value: func(id string) any { return partOf(id) }, done: "dcrc: filed customers by partition hash"})
+}
+
+// filing is a column that the store computes in Go (file), for the rows
+// written before the migration that added it.
+type filing struct {
+	op, table string
+	key       string // the column that identifies a row
+	from      string // the column the value is computed from, as text
+	col       string // the column filed, NULL until it is
+	value     func(from string) any
+	done      string // the message logged when rows were filed
+}
+
+// file sets f.col of the rows of f.table where it is NULL to f.value of
+// their f.from, in one transaction, and returns how many rows it filed.
+func (s *Store) file(ctx context.Context, f filing) (int, error) {
 	filed := 0
-	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		rs, err := tx.QueryContext(ctx, `SELECT seq, task FROM contacts WHERE subject IS NULL`)
+	err := s.inTx(ctx, f.op, func(tx *sql.Tx) error {
+		rs, err := tx.QueryContext(ctx, `SELECT `+f.key+`, `+f.from+` FROM `+f.table+` WHERE `+f.col+` IS NULL`)
 		if err != nil {
 			return err
 		}
 		type row struct {
-			seq  int64
-			task string
+			key  any
+			from string
 		}
 		var todo []row
 		for rs.Next() {
 			var r row
-			if err := rs.Scan(&r.seq, &r.task); err != nil {
+			if err := rs.Scan(&r.key, &r.from); err != nil {
 				rs.Close()
 				return err
 			}
@@ -172,27 +211,26 @@ func (s *Store) FileContacts(ctx context.Context) (int, error) {
 		if len(todo) == 0 {
 			return nil
 		}
-		// The subjects go into a temporary table in batches and into the
-		// contacts in one UPDATE: one statement per attempt took 40 µs each.
-		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE dcrc_filed (seq BIGINT PRIMARY KEY, subject TEXT NOT NULL)`); err != nil {
+		// The values go into a temporary table (of the key's and the
+		// column's types) in batches and into the table in one UPDATE: one
+		// statement per row took 40 µs each.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE dcrc_filed AS SELECT `+f.key+` AS k, `+f.col+` AS v FROM `+
+			f.table+` WHERE 1 = 0`); err != nil {
 			return err
 		}
-		if _, err := s.insert(ctx, tx, &rows{table: "dcrc_filed", cols: []string{"seq", "subject"}, n: len(todo),
-			row: func(i int, a []any) ([]any, error) {
-				subject, _ := retention.TaskSubject(todo[i].task) // "" for a key about nothing
-				return append(a, todo[i].seq, subject), nil
-			}}); err != nil {
+		if _, err := s.insert(ctx, tx, &rows{table: "dcrc_filed", cols: []string{"k", "v"}, n: len(todo),
+			row: func(i int, a []any) ([]any, error) { return append(a, todo[i].key, f.value(todo[i].from)), nil }}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET subject = f.subject FROM dcrc_filed f
-			WHERE f.seq = contacts.seq AND contacts.subject IS NULL`); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+f.table+` SET `+f.col+` = dcrc_filed.v FROM dcrc_filed
+			WHERE dcrc_filed.k = `+f.table+`.`+f.key+` AND `+f.table+`.`+f.col+` IS NULL`); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DROP TABLE dcrc_filed`); err != nil {
 			return err
 		}
 		filed = len(todo)
-		s.log.Info("dcrc: filed contact attempts by subject", "contacts", filed)
+		s.log.Info(f.done, f.table, filed)
 		return nil
 	})
 	if err != nil {

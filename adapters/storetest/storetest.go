@@ -413,6 +413,44 @@ var edgeCustomers = []struct {
 	{"C-EDGE-QNBTGQ", 1431655766, map[int]int{2: 0, 3: 1}},
 }
 
+// testCustomersIn: retention.CustomersIn (the store's own, or Customers
+// filtered) yields every customer, by id, for no partition, and for 2 and
+// 3 partitions each customer in the one PartitionOf names, with the edge
+// customers where the ranges put them.
+func testCustomersIn(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	all := collect(t, s.Customers(ctx))
+	if diff := cmp.Diff(all, collect(t, retention.CustomersIn(ctx, s, retention.HistoryFilter{})), cmpOpts); diff != "" {
+		t.Errorf("CustomersIn of no partition (-Customers +CustomersIn):\n%s", diff)
+	}
+	for _, n := range []int{2, 3} {
+		var union []retention.Customer
+		inPart := map[string]int{}
+		for p := range n {
+			part := collect(t, retention.CustomersIn(ctx, s, retention.HistoryFilter{Partition: p, Partitions: n}))
+			if !slices.IsSortedFunc(part, func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) }) {
+				t.Errorf("customers of partition %d of %d not by id", p, n)
+			}
+			for _, c := range part {
+				if got := retention.PartitionOf(c.ID, n); got != p {
+					t.Errorf("customer %s in partition %d of %d, want %d", c.ID, p, n, got)
+				}
+				inPart[c.ID] = p
+			}
+			union = append(union, part...)
+		}
+		for _, e := range edgeCustomers {
+			if got, ok := inPart[e.id]; !ok || got != e.of[n] {
+				t.Errorf("customer %s (hash %d) in partition %d (%t) of %d, want %d", e.id, e.hash, got, ok, n, e.of[n])
+			}
+		}
+		slices.SortFunc(union, func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) })
+		if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
+			t.Errorf("the customers of %d partitions are not all of them (-all +union):\n%s", n, diff)
+		}
+	}
+}
+
 // testPartitions: the partitions of 2 and of 3 are disjoint, make up the
 // whole, hold each customer where PartitionOf says, and put the customers
 // whose hash is just before, on and after a partition's end where the
@@ -438,6 +476,7 @@ func testPartitions(t *testing.T, s retention.Store) {
 	}
 	mustImport(t, s, ds)
 	all := collect(t, s.Histories(context.Background(), retention.HistoryFilter{}))
+	testCustomersIn(t, s)
 	for _, n := range []int{2, 3} {
 		var union []retention.VehicleHistory
 		inPart := map[string]int{}
@@ -864,6 +903,9 @@ func testCancelledRead(t *testing.T, s retention.Store) {
 	}
 	if err := firstErr(s.CustomerContacts(ctx, retention.HistoryFilter{})); !errors.Is(err, context.Canceled) {
 		t.Errorf("CustomerContacts with a cancelled context: %v, want context.Canceled", err)
+	}
+	if err := firstErr(retention.CustomersIn(ctx, s, retention.HistoryFilter{Partition: 1, Partitions: 2})); !errors.Is(err, context.Canceled) {
+		t.Errorf("CustomersIn with a cancelled context: %v, want context.Canceled", err)
 	}
 	if _, err := s.Dealers(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dealers with a cancelled context: %v", err)

@@ -147,3 +147,55 @@ func TestFileContacts(t *testing.T) {
 		t.Errorf("FileContacts again = %d, %v; want 0", n, err)
 	}
 }
+
+// TestFileCustomers: customers without their hash (as written before
+// migration 0004) are in no partition until they are filed, and then in
+// the same ones as before; a second call files none.
+func TestFileCustomers(t *testing.T) {
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, withSchema(t, dsn(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ds := storetest.Dataset()
+	// Hashes 2^31-1 and 2^31: the two sides of the halves' boundary (the
+	// dataset's own customers all fall in the second half).
+	for _, id := range []string{"C-EDGE-FPZRLSE", "C-EDGE-6QILCL"} {
+		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
+	}
+	if err := s.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	partitions := func() (ids [2][]string, n int) {
+		for p := range 2 {
+			for c, err := range s.CustomersIn(ctx, retention.HistoryFilter{Partition: p, Partitions: 2}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[p] = append(ids[p], c.ID)
+				n++
+			}
+		}
+		return ids, n
+	}
+	want, n := partitions()
+	if n != len(ds.Customers) || len(want[0]) == 0 || len(want[1]) == 0 {
+		t.Fatalf("partitions %v of %d customers before unfiling", want, len(ds.Customers))
+	}
+	if _, err := s.DB().ExecContext(ctx, `UPDATE customers SET part = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if got, n := partitions(); n != 0 {
+		t.Fatalf("unfiled customers streamed: %v", got)
+	}
+	if n, err := s.FileCustomers(ctx); n != len(ds.Customers) || err != nil {
+		t.Fatalf("FileCustomers = %d, %v; want %d", n, err, len(ds.Customers))
+	}
+	if got, _ := partitions(); !cmp.Equal(want, got) {
+		t.Errorf("after filing: %v, want %v", got, want)
+	}
+	if n, err := s.FileCustomers(ctx); n != 0 || err != nil {
+		t.Errorf("FileCustomers again = %d, %v; want 0", n, err)
+	}
+}

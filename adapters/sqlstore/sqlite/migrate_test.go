@@ -32,7 +32,7 @@ func TestMigrationsApplyOnce(t *testing.T) {
 			versions = append(versions, n)
 		}
 		rows.Close()
-		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql"}, versions); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql", "0004_customers_part.sql"}, versions); diff != "" {
 			t.Errorf("versions (-want +got):\n%s", diff)
 		}
 		s.Close()
@@ -46,7 +46,7 @@ func TestMigrationsFS(t *testing.T) {
 			t.Fatal(err)
 		}
 		names, _ := fs.Glob(fsys, "*.sql")
-		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql"}, names); diff != "" {
+		if diff := cmp.Diff([]string{"0001_init.sql", "0002_contacts_sorted.sql", "0003_contacts_by_subject.sql", "0004_customers_part.sql"}, names); diff != "" {
 			t.Errorf("%s migrations (-want +got):\n%s", dialect, diff)
 		}
 	}
@@ -96,10 +96,11 @@ func TestErrorCodes(t *testing.T) {
 	}
 }
 
-// TestUpgradeFilesContacts: contact attempts recorded under migration 0002
-// (no subject column) are filed when a store of this version opens the
-// database, and stream with their customers.
-func TestUpgradeFilesContacts(t *testing.T) {
+// TestUpgradeFiles: contact attempts recorded under migration 0002 (no
+// subject column) and customers written before 0004 (no hash column) are
+// filed when a store of this version opens the database: the attempts
+// stream with their customers, and the customers by partition.
+func TestUpgradeFiles(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.sqlite")
 	old, err := sqlite.Open(ctx, path, &sqlstore.Options{SkipMigrations: true})
@@ -131,7 +132,9 @@ func TestUpgradeFilesContacts(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO dealers (id, name, region) VALUES ('D1', '', '')`,
 		`INSERT INTO models VALUES ('M1', '', 'passenger', 5000, 6, 36, 100000, 0, 40)`,
-		`INSERT INTO customers VALUES ('C1', '', '', NULL, 'individual', 0, '', 0, 0, 0)`,
+		`INSERT INTO customers VALUES ('C1', '', '', NULL, 'individual', 0, '', 0, 0, 0),
+			('C-EDGE-FPZRLSE', '', '', NULL, 'individual', 0, '', 0, 0, 0),
+			('C-EDGE-6QILCL', '', '', NULL, 'individual', 0, '', 0, 0, 0)`,
 		`INSERT INTO vehicles VALUES ('V1', 'C1', 'M1', 'D1', '2025-01-31', 0, '', '0', 'first', 0, NULL, NULL, 0)`,
 		`INSERT INTO contacts (task, at, channel, outcome, loss_reason, preferred_channel, preferred_time)
 			VALUES ('maintenance-due/V1/2026-08-31', '2026-09-01T10:00:00.000000Z', 'phone', 'no-answer', '', '', ''),
@@ -167,5 +170,23 @@ func TestUpgradeFilesContacts(t *testing.T) {
 	}
 	if n, err := s.FileContacts(ctx); n != 0 || err != nil {
 		t.Errorf("FileContacts again = %d, %v; want 0", n, err)
+	}
+	// C-EDGE-FPZRLSE's hash is 2^31-1, the last of the first half;
+	// C-EDGE-6QILCL's 2^31, the first of the second (neither has a
+	// vehicle); C1's is 2,279,222,777.
+	for p, want := range [][]string{{"C-EDGE-FPZRLSE"}, {"C-EDGE-6QILCL", "C1"}} {
+		var got []string
+		for c, err := range s.CustomersIn(ctx, retention.HistoryFilter{Partition: p, Partitions: 2}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, c.ID)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("customers of partition %d of 2 after the upgrade (-want +got):\n%s", p, diff)
+		}
+	}
+	if n, err := s.FileCustomers(ctx); n != 0 || err != nil {
+		t.Errorf("FileCustomers again = %d, %v; want 0", n, err)
 	}
 }

@@ -15,14 +15,15 @@ import (
 
 // StreamCustomers yields the customers of a store that f selects, with
 // their vehicles, visits and contacts, by customer id. It merges three
-// streams ordered by customer id: the customers, their histories and their
-// contacts (Logs.CustomerContacts). Each stream is read on a goroutine of
+// streams ordered by customer id: the customers of f's partition
+// (retention.CustomersIn), their histories and their contacts
+// (Logs.CustomerContacts). Each stream is read on a goroutine of
 // its own, a few hundred values ahead (readAhead), so that the store's
 // decoding runs beside the caller's work; besides those, it holds one
 // customer at a time.
 func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter) iter.Seq2[classify.CustomerInput, error] {
 	return func(yield func(classify.CustomerInput, error) bool) {
-		nextCustomer, stopC := iter.Pull2(readAhead(s.Customers(ctx)))
+		nextCustomer, stopC := iter.Pull2(readAhead(retention.CustomersIn(ctx, s, f)))
 		defer stopC()
 		nextContacts, stopK := iter.Pull2(readAhead(s.CustomerContacts(ctx, f)))
 		defer stopK()
@@ -46,7 +47,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 				continue
 			}
 			// Customers come by id like the histories: skip those without
-			// vehicles (or of other partitions) until this one.
+			// vehicles until this one.
 			for {
 				c, err, ok := nextCustomer()
 				if !ok {
