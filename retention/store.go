@@ -165,12 +165,8 @@ func CustomersIn(ctx context.Context, r Reader, f HistoryFilter) iter.Seq2[Custo
 	if p, ok := r.(PartitionedCustomers); ok {
 		return p.CustomersIn(ctx, f)
 	}
-	all := r.Customers(ctx)
-	if f.Partitions <= 1 {
-		return all
-	}
 	return func(yield func(Customer, error) bool) {
-		for c, err := range all {
+		for c, err := range r.Customers(ctx) {
 			if err == nil && !f.Selects(c.ID) {
 				continue
 			}

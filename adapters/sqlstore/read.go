@@ -145,6 +145,8 @@ func (s *Store) CustomersIn(ctx context.Context, f retention.HistoryFilter) iter
 	return s.customers(ctx, "sqlstore.CustomersIn", f)
 }
 
+// customers streams, by id, the customers of f's partition, all of them
+// for none: Customers and CustomersIn, under op.
 func (s *Store) customers(ctx context.Context, op string, f retention.HistoryFilter) iter.Seq2[retention.Customer, error] {
 	var args []any
 	q := `SELECT ` + customerCols + ` FROM customers u` + partitionCond("WHERE", "u", f, &args) + ` ORDER BY id`

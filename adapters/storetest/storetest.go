@@ -413,48 +413,51 @@ var edgeCustomers = []struct {
 	{"C-EDGE-QNBTGQ", 1431655766, map[int]int{2: 0, 3: 1}},
 }
 
-// testCustomersIn: retention.CustomersIn (the store's own, or Customers
-// filtered) yields every customer, by id, for no partition, and for 2 and
-// 3 partitions each customer in the one PartitionOf names, with the edge
-// customers where the ranges put them.
-func testCustomersIn(t *testing.T, s retention.Store) {
-	ctx := context.Background()
-	all := collect(t, s.Customers(ctx))
-	if diff := cmp.Diff(all, collect(t, retention.CustomersIn(ctx, s, retention.HistoryFilter{})), cmpOpts); diff != "" {
-		t.Errorf("CustomersIn of no partition (-Customers +CustomersIn):\n%s", diff)
-	}
+// checkPartitions reads the partitions of 2 and of 3 of a stream (read,
+// for a filter) and checks that each is in order (cmp) and not empty, that
+// every record in it belongs there (its customer's PartitionOf), that the
+// edge customers are where the ranges put them, and that together the
+// partitions are all, the whole stream unfiltered, in order.
+func checkPartitions[T any](t *testing.T, what string, read func(retention.HistoryFilter) []T,
+	customer func(*T) string, order func(a, b T) int) {
+	t.Helper()
+	all := read(retention.HistoryFilter{})
 	for _, n := range []int{2, 3} {
-		var union []retention.Customer
+		var union []T
 		inPart := map[string]int{}
 		for p := range n {
-			part := collect(t, retention.CustomersIn(ctx, s, retention.HistoryFilter{Partition: p, Partitions: n}))
-			if !slices.IsSortedFunc(part, func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) }) {
-				t.Errorf("customers of partition %d of %d not by id", p, n)
+			part := read(retention.HistoryFilter{Partition: p, Partitions: n})
+			if len(part) == 0 {
+				t.Errorf("%s: partition %d of %d is empty", what, p, n)
 			}
-			for _, c := range part {
-				if got := retention.PartitionOf(c.ID, n); got != p {
-					t.Errorf("customer %s in partition %d of %d, want %d", c.ID, p, n, got)
+			if !slices.IsSortedFunc(part, order) {
+				t.Errorf("%s: partition %d of %d out of order", what, p, n)
+			}
+			for i := range part {
+				c := customer(&part[i])
+				if got := retention.PartitionOf(c, n); got != p {
+					t.Errorf("%s: customer %s in partition %d of %d, want %d", what, c, p, n, got)
 				}
-				inPart[c.ID] = p
+				inPart[c] = p
 			}
 			union = append(union, part...)
 		}
 		for _, e := range edgeCustomers {
 			if got, ok := inPart[e.id]; !ok || got != e.of[n] {
-				t.Errorf("customer %s (hash %d) in partition %d (%t) of %d, want %d", e.id, e.hash, got, ok, n, e.of[n])
+				t.Errorf("%s: customer %s (hash %d) in partition %d (%t) of %d, want %d", what, e.id, e.hash, got, ok, n, e.of[n])
 			}
 		}
-		slices.SortFunc(union, func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(union, order)
 		if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
-			t.Errorf("the customers of %d partitions are not all of them (-all +union):\n%s", n, diff)
+			t.Errorf("%s: the partitions of %d are not the whole (-all +union):\n%s", what, n, diff)
 		}
 	}
 }
 
-// testPartitions: the partitions of 2 and of 3 are disjoint, make up the
-// whole, hold each customer where PartitionOf says, and put the customers
-// whose hash is just before, on and after a partition's end where the
-// ranges do.
+// testPartitions: the partitions of 2 and of 3 of the histories and of
+// the customers (checkPartitions) are disjoint, make up the whole, hold
+// each customer where PartitionOf says, and put the customers whose hash
+// is just before, on and after a partition's end where the ranges do.
 func testPartitions(t *testing.T, s retention.Store) {
 	ds := Dataset()
 	ids := make([]string, 0, 40+len(edgeCustomers))
@@ -475,41 +478,20 @@ func testPartitions(t *testing.T, s retention.Store) {
 		}
 	}
 	mustImport(t, s, ds)
-	all := collect(t, s.Histories(context.Background(), retention.HistoryFilter{}))
-	testCustomersIn(t, s)
-	for _, n := range []int{2, 3} {
-		var union []retention.VehicleHistory
-		inPart := map[string]int{}
-		for p := range n {
-			part := collect(t, s.Histories(context.Background(), retention.HistoryFilter{Partition: p, Partitions: n}))
-			if len(part) == 0 {
-				t.Errorf("partition %d of %d is empty", p, n)
-			}
-			for _, h := range part {
-				if got := retention.PartitionOf(h.Vehicle.Customer, n); got != p {
-					t.Errorf("vehicle %s of customer %s in partition %d of %d, want %d", h.Vehicle.VIN, h.Vehicle.Customer, p, n, got)
-				}
-				inPart[h.Vehicle.Customer] = p
-			}
-			union = append(union, part...)
-		}
-		for _, e := range edgeCustomers {
-			want := e.of[n]
-			if got, ok := inPart[e.id]; !ok {
-				t.Errorf("customer %s (hash %d) in no partition of %d, want %d", e.id, e.hash, n, want)
-			} else if got != want {
-				t.Errorf("customer %s (hash %d) in partition %d of %d, want %d", e.id, e.hash, got, n, want)
-			}
-		}
-		slices.SortFunc(union, func(a, b retention.VehicleHistory) int {
-			if c := stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer); c != 0 {
-				return c
-			}
-			return stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN)
+	ctx := context.Background()
+	checkPartitions(t, "Histories", func(f retention.HistoryFilter) []retention.VehicleHistory { return collect(t, s.Histories(ctx, f)) },
+		func(h *retention.VehicleHistory) string { return h.Vehicle.Customer },
+		func(a, b retention.VehicleHistory) int {
+			return stdcmp.Or(stdcmp.Compare(a.Vehicle.Customer, b.Vehicle.Customer), stdcmp.Compare(a.Vehicle.VIN, b.Vehicle.VIN))
 		})
-		if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
-			t.Errorf("the partitions of %d are not the whole (-all +union):\n%s", n, diff)
-		}
+	// retention.CustomersIn: the store's own, or Customers filtered; with
+	// no partition, every customer, with vehicles or not.
+	checkPartitions(t, "CustomersIn", func(f retention.HistoryFilter) []retention.Customer {
+		return collect(t, retention.CustomersIn(ctx, s, f))
+	}, func(c *retention.Customer) string { return c.ID },
+		func(a, b retention.Customer) int { return stdcmp.Compare(a.ID, b.ID) })
+	if diff := cmp.Diff(collect(t, s.Customers(ctx)), collect(t, retention.CustomersIn(ctx, s, retention.HistoryFilter{})), cmpOpts); diff != "" {
+		t.Errorf("CustomersIn of no partition (-Customers +CustomersIn):\n%s", diff)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/postgres"
 	"github.com/dcrc-go/dcrc/adapters/storetest"
 	"github.com/dcrc-go/dcrc/retention"
@@ -105,14 +106,7 @@ func TestConformanceThroughDatabaseSQL(t *testing.T) {
 // stream with their customers as before; a second call files none.
 func TestFileContacts(t *testing.T) {
 	ctx := context.Background()
-	s, err := postgres.Open(ctx, withSchema(t, dsn(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Import(ctx, storetest.Dataset()); err != nil {
-		t.Fatal(err)
-	}
+	s := openImported(t, storetest.Dataset())
 	if err := s.AppendContacts(ctx, []retention.Contact{{Task: "nonsense", At: time.Now(), Channel: retention.Phone,
 		Outcome: retention.NoAnswer}}); err != nil {
 		t.Fatal(err)
@@ -153,20 +147,13 @@ func TestFileContacts(t *testing.T) {
 // the same ones as before; a second call files none.
 func TestFileCustomers(t *testing.T) {
 	ctx := context.Background()
-	s, err := postgres.Open(ctx, withSchema(t, dsn(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	ds := storetest.Dataset()
 	// Hashes 2^31-1 and 2^31: the two sides of the halves' boundary (the
 	// dataset's own customers all fall in the second half).
 	for _, id := range []string{"C-EDGE-FPZRLSE", "C-EDGE-6QILCL"} {
 		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
 	}
-	if err := s.Import(ctx, ds); err != nil {
-		t.Fatal(err)
-	}
+	s := openImported(t, ds)
 	partitions := func() (ids [2][]string, n int) {
 		for p := range 2 {
 			for c, err := range s.CustomersIn(ctx, retention.HistoryFilter{Partition: p, Partitions: 2}) {
@@ -198,4 +185,19 @@ func TestFileCustomers(t *testing.T) {
 	if n, err := s.FileCustomers(ctx); n != 0 || err != nil {
 		t.Errorf("FileCustomers again = %d, %v; want 0", n, err)
 	}
+}
+
+// openImported opens a store in a schema of its own, closed when the test
+// ends, with ds imported.
+func openImported(t *testing.T, ds *retention.Dataset) *sqlstore.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), withSchema(t, dsn(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Import(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
