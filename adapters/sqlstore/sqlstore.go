@@ -17,7 +17,8 @@
 // A dialect may read the rows of the streams a plan reads whole
 // (customers, histories, contact attempts) past database/sql
 // (Dialect.TextRows): PostgreSQL's does, through pgx on the same
-// connections.
+// connections, and SQLite's through SQLite's C API on a read-only
+// connection of its own.
 package sqlstore
 
 import (
@@ -71,16 +72,19 @@ type Dialect struct {
 	// UNION ALL form in index order.
 	LateralHistories bool
 	// TextRows, when not nil, reads the rows of a query on conn natively,
-	// bypassing database/sql: it calls row with each row's columns in
-	// PostgreSQL's text format (nil for NULL, dates and instants in ISO
-	// form, instants with the session's offset), the slices valid only
-	// until row returns, and returns row's first error.
+	// bypassing database/sql: it calls row with each row's columns as the
+	// database's text of them (nil for NULL), the slices valid only until
+	// row returns, and returns row's first error. The text is PostgreSQL's
+	// text format (dates and instants in ISO form, instants with the
+	// session's offset, booleans t and f) or SQLite's text of the values
+	// as dcrc stores them (integers in decimal, so booleans 0 and 1;
+	// instants in fixed-width UTC).
 	// It returns errors.ErrUnsupported, having read nothing, when it cannot
-	// (another driver's connection, a session whose DateStyle is not ISO);
-	// the query then runs through database/sql. The streams a plan reads
-	// whole (Customers, Histories, CustomerContacts) use it: database/sql
-	// converts every column into an interface value (an allocation each)
-	// before it is scanned.
+	// (another driver's connection, a session whose DateStyle is not ISO, a
+	// database in memory); the query then runs through database/sql. The
+	// streams a plan reads whole (Customers, Histories, CustomerContacts)
+	// use it: database/sql converts every column into an interface value
+	// (an allocation each) before it is scanned.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 

@@ -128,16 +128,20 @@ func (c *instantCol) Scan(v any) error {
 	return err
 }
 
-// text reads a TIMESTAMPTZ in PostgreSQL's ISO text format
-// ("2026-11-22 09:30:00.25+00", the offset the session's time zone's: ±hh,
-// ±hh:mm or ±hh:mm:ss), nil for NULL.
+// text reads an instant in the text format (Dialect.TextRows), nil for
+// NULL: a TIMESTAMPTZ in PostgreSQL's ISO form ("2026-11-22
+// 09:30:00.25+00", the offset the session's time zone's: ±hh, ±hh:mm or
+// ±hh:mm:ss), or SQLite's TEXT as dcrc writes it (instantLayout, UTC) and
+// Scan reads it.
 func (c *instantCol) text(b []byte) error {
 	if b == nil {
 		c.Valid = false
 		return nil
 	}
 	layout := ""
-	if i := bytes.LastIndexAny(b, "+-"); i >= len("2006-01-02 15:04:05") {
+	if len(b) > 0 && b[len(b)-1] == 'Z' {
+		layout = time.RFC3339Nano // as Scan reads it
+	} else if i := bytes.LastIndexAny(b, "+-"); i >= len("2006-01-02 15:04:05") {
 		switch len(b) - i {
 		case len("+07"):
 			layout = "2006-01-02 15:04:05.999999-07"
@@ -321,5 +325,6 @@ func (in *interner) of(b []byte) string {
 	return s
 }
 
-// isTrue reads a BOOLEAN in the text format.
-func isTrue(b []byte) bool { return string(b) == "t" }
+// isTrue reads a boolean in the text format: PostgreSQL's BOOLEAN ("t")
+// or SQLite's INTEGER ("1").
+func isTrue(b []byte) bool { return string(b) == "t" || string(b) == "1" }

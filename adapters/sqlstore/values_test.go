@@ -120,8 +120,12 @@ func TestInstantText(t *testing.T) {
 		{"2026-11-22 15:00:00.5+05:30", at("2026-11-22T09:30:00.5Z")},
 		{"2026-11-22 06:30:00-03", at("2026-11-22T09:30:00Z")},
 		{"1890-01-01 05:53:28+05:53:28", at("1890-01-01T00:00:00Z")},
+		{"2026-11-22T09:30:00.250000Z", at("2026-11-22T09:30:00.25Z")}, // SQLite's, as dcrc writes it
+		{"2026-11-22T09:30:00Z", at("2026-11-22T09:30:00Z")},
 		{"2026-11-22", time.Time{}},
-		{"2026-11-22T09:30:00Z", time.Time{}},
+		{"2026-11-22 09:30:00Z", time.Time{}},
+		{"Z", time.Time{}},
+		{"", time.Time{}},
 		{"infinity", time.Time{}},
 		{"2026-11-22 09:30:00+0", time.Time{}},
 	} {
@@ -140,5 +144,22 @@ func TestInstantText(t *testing.T) {
 	var null instantCol
 	if err := null.text(nil); err != nil || null.Valid {
 		t.Errorf("NULL: valid %v, %v", null.Valid, err)
+	}
+}
+
+// TestIsTrue: a boolean reads as true in PostgreSQL's text format and as
+// SQLite's INTEGER, and as nothing else.
+func TestIsTrue(t *testing.T) {
+	for _, c := range []struct {
+		text []byte
+		want bool
+	}{
+		{[]byte("t"), true}, {[]byte("1"), true},
+		{[]byte("f"), false}, {[]byte("0"), false}, {[]byte(""), false}, {nil, false},
+		{[]byte("true"), false}, {[]byte("10"), false}, {[]byte("T"), false},
+	} {
+		if got := isTrue(c.text); got != c.want {
+			t.Errorf("isTrue(%q) = %v, want %v", c.text, got, c.want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 // SQLITE_CONSTRAINT_PRIMARYKEY (1555) as conflicts, SQLITE_CONSTRAINT_FOREIGNKEY
 // (787) as invalid input.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, BatchRows: 500, Positional: true, SeekFacts: true, Kind: func(err error) retention.Kind {
+	return sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, BatchRows: 500, Positional: true, SeekFacts: true, TextRows: textRows, Kind: func(err error) retention.Kind {
 		var e *sqlite.Error
 		if !errors.As(err, &e) {
 			return 0

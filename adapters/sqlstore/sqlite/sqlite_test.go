@@ -15,12 +15,14 @@ import (
 	"github.com/dcrc-go/dcrc/retention"
 )
 
-// TestConformanceGroupedFacts runs the suite with the grouped StatusFacts
-// query that PostgreSQL uses (Dialect.SeekFacts off), so that both forms of
-// the query are checked on every run, with or without PostgreSQL.
-func TestConformanceGroupedFacts(t *testing.T) {
+// TestConformanceGroupedFactsThroughDatabaseSQL runs the suite with the
+// grouped StatusFacts query that PostgreSQL uses (Dialect.SeekFacts off)
+// and with the streams read through database/sql (Dialect.TextRows off),
+// so that both forms of the query and both ways of reading the streams are
+// checked on every run, with or without PostgreSQL.
+func TestConformanceGroupedFactsThroughDatabaseSQL(t *testing.T) {
 	dialect := sqlite.Dialect()
-	dialect.SeekFacts = false
+	dialect.SeekFacts, dialect.TextRows = false, nil
 	storetest.Run(t, func(t *testing.T) retention.Store {
 		db, err := sql.Open("sqlite", sqlite.DSN(filepath.Join(t.TempDir(), "dcrc.sqlite")))
 		if err != nil {
