@@ -190,7 +190,10 @@ func (r *reader) read(ctx context.Context, row func(cols [][]byte) error) error 
 		switch rc := sqlite3.Xsqlite3_step(r.tls, r.stmt); rc {
 		case sqlite3.SQLITE_ROW:
 			for i := range cols {
-				cols[i] = r.column(int32(i))
+				var ok bool
+				if cols[i], ok = r.column(int32(i)); !ok {
+					return r.err(sqlite3.SQLITE_NOMEM)
+				}
 			}
 			if err := row(cols); err != nil {
 				return err
@@ -207,17 +210,14 @@ func (r *reader) read(ctx context.Context, row func(cols [][]byte) error) error 
 }
 
 // column returns column i of the current row as text in SQLite's memory,
-// valid until the next step; nil for NULL.
-func (r *reader) column(i int32) []byte {
-	if sqlite3.Xsqlite3_column_type(r.tls, r.stmt, i) == sqlite3.SQLITE_NULL {
-		return nil
-	}
+// valid until the next step; nil for NULL. It reports false when SQLite ran
+// out of memory converting the value.
+func (r *reader) column(i int32) ([]byte, bool) {
 	p := sqlite3.Xsqlite3_column_text(r.tls, r.stmt, i) // before its length: it may convert the value
-	n := sqlite3.Xsqlite3_column_bytes(r.tls, r.stmt, i)
-	if p == 0 {
-		return []byte{} // out of memory converting it; the next step reports it
+	if p == 0 { // NULL, or out of memory: the type tells (it is asked only then, one call less a column)
+		return nil, sqlite3.Xsqlite3_column_type(r.tls, r.stmt, i) == sqlite3.SQLITE_NULL
 	}
-	return unsafe.Slice((*byte)(at(p)), n)
+	return unsafe.Slice((*byte)(at(p)), sqlite3.Xsqlite3_column_bytes(r.tls, r.stmt, i)), true
 }
 
 // err describes the result code rc with the connection's message.
