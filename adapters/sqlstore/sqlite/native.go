@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -25,15 +26,19 @@ import (
 // read that way, the histories of a network take about 2.4 times as long.
 //
 // The connection reads what is committed when its query starts, as a
-// pooled connection outside a transaction does. Another driver's
-// connection, a database without a file (in memory), a file that cannot be
-// opened read-only, a query SQLite cannot prepare and an argument of a type
-// other than string, int, int64 or nil are left to database/sql
-// (errors.ErrUnsupported): the driver then runs the query, or reports its
-// error. Another driver's is left because it has its own copy of SQLite,
-// and two copies in one process must not open the same file: each
-// releases the other's locks (SQLite's "How To Corrupt An SQLite Database
-// File", §2.2.1).
+// pooled connection outside a transaction does. What it cannot read is left
+// to database/sql (errors.ErrUnsupported, nothing read), which then runs
+// the query or reports its error:
+//   - another driver's connection: it has its own copy of SQLite, and two
+//     copies in one process must not open the same file, as each releases
+//     the other's locks (SQLite's "How To Corrupt An SQLite Database File",
+//     §2.2.1);
+//   - a database that is not a file named by its absolute path: one in
+//     memory, or in a VFS of other names (an fs.FS through
+//     modernc.org/sqlite/vfs), where a file of the same name on disk would
+//     be another database;
+//   - a file that cannot be opened read-only, a query SQLite cannot
+//     prepare, an argument of a type other than string, int, int64 or nil.
 func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error {
 	ours := false
 	if err := conn.Raw(func(driverConn any) error {
@@ -51,7 +56,7 @@ func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row
 	if err := conn.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
 		return err
 	}
-	if path == "" {
+	if !filepath.IsAbs(path) { // in memory (""), or a VFS of names, not files (modernc.org/sqlite/vfs)
 		return errors.ErrUnsupported
 	}
 	r, err := openReader(path, query, args)
@@ -214,7 +219,7 @@ func (r *reader) read(ctx context.Context, row func(cols [][]byte) error) error 
 // out of memory converting the value.
 func (r *reader) column(i int32) ([]byte, bool) {
 	p := sqlite3.Xsqlite3_column_text(r.tls, r.stmt, i) // before its length: it may convert the value
-	if p == 0 { // NULL, or out of memory: the type tells (it is asked only then, one call less a column)
+	if p == 0 {                                         // NULL, or out of memory: the type tells (it is asked only then, one call less a column)
 		return nil, sqlite3.Xsqlite3_column_type(r.tls, r.stmt, i) == sqlite3.SQLITE_NULL
 	}
 	return unsafe.Slice((*byte)(at(p)), sqlite3.Xsqlite3_column_bytes(r.tls, r.stmt, i)), true

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/dcrc-go/dcrc/adapters/storetest"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/google/go-cmp/cmp"
+	"modernc.org/sqlite/vfs"
 )
 
 // null stands for NULL in the rows the tests compare.
@@ -144,6 +147,26 @@ func TestTextRowsUnsupported(t *testing.T) {
 	defer mem.Close()
 	other := sql.OpenDB(otherConnector{})
 	defer other.Close()
+	// A database file served by a VFS of names, with a different database
+	// of the same name in the working directory: the name is not the file.
+	dir := t.TempDir()
+	if _, err := openTemp(t).DB().ExecContext(ctx, `VACUUM INTO '`+filepath.Join(dir, "dcrc.sqlite")+`'`); err != nil {
+		t.Fatal(err)
+	}
+	vfsName, vfsFS, err := vfs.New(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vfsFS.Close()
+	served, err := sql.Open("sqlite", "file:dcrc.sqlite?vfs="+vfsName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer served.Close()
+	t.Chdir(t.TempDir())
+	if _, err := openTemp(t).DB().ExecContext(ctx, `VACUUM INTO 'dcrc.sqlite'`); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name  string
 		db    *sql.DB
@@ -152,6 +175,7 @@ func TestTextRowsUnsupported(t *testing.T) {
 	}{
 		{"another driver's connection", other, `SELECT 1`, nil},
 		{"a database in memory", mem, `SELECT 1`, nil},
+		{"a database in a VFS of names", served, `SELECT count(*) FROM vehicles`, nil},
 		{"an argument of another type", openTemp(t).DB(), `SELECT $1`, []any{1.5}},
 		{"a query SQLite cannot prepare", openTemp(t).DB(), `SELECT FROM nowhere`, nil},
 	} {
