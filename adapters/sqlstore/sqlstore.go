@@ -80,11 +80,11 @@ type Dialect struct {
 	// as dcrc stores them (integers in decimal, so booleans 0 and 1;
 	// instants in fixed-width UTC).
 	// It returns errors.ErrUnsupported, having read nothing, when it cannot
-	// (another driver's connection, a session whose DateStyle is not ISO, a
-	// database in memory); the query then runs through database/sql. The
-	// streams a plan reads whole (Customers, Histories, CustomerContacts)
-	// use it: database/sql converts every column into an interface value
-	// (an allocation each) before it is scanned.
+	// (for instance another driver's connection, a session whose DateStyle
+	// is not ISO, a database in memory); the query then runs through
+	// database/sql. The streams a plan reads whole (Customers, Histories,
+	// CustomerContacts) use it: database/sql converts every column into an
+	// interface value (an allocation each) before it is scanned.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 
