@@ -15,9 +15,9 @@
 // numeric codes (Dialect.Kind) and kept wrapped.
 //
 // A dialect may read the rows of the streams a plan reads whole
-// (customers, histories, contact attempts) past database/sql
-// (Dialect.TextRows): PostgreSQL's does, through pgx on the same
-// connections, and SQLite's through SQLite's C API on a read-only
+// (customers, histories, contact attempts) and of the status facts past
+// database/sql (Dialect.TextRows): PostgreSQL's does, through pgx on the
+// same connections, and SQLite's through SQLite's C API on a read-only
 // connection of its own.
 package sqlstore
 
@@ -83,8 +83,9 @@ type Dialect struct {
 	// (for instance another driver's connection, a session whose DateStyle
 	// is not ISO, a database in memory); the query then runs through
 	// database/sql. The streams a plan reads whole (Customers, Histories,
-	// CustomerContacts) use it: database/sql converts every column into an
-	// interface value (an allocation each) before it is scanned.
+	// CustomerContacts) and StatusFacts use it: database/sql converts every
+	// column into an interface value (an allocation each) before it is
+	// scanned.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 

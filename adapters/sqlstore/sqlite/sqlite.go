@@ -18,8 +18,8 @@ import (
 // Dialect returns the SQLite dialect of sqlstore: errors classified by the
 // extended result codes SQLITE_CONSTRAINT_UNIQUE (2067) and
 // SQLITE_CONSTRAINT_PRIMARYKEY (1555) as conflicts, SQLITE_CONSTRAINT_FOREIGNKEY
-// (787) as invalid input; the streams a plan reads whole read through
-// SQLite's C API on a read-only connection of their own
+// (787) as invalid input; the streams a plan reads whole and the status
+// facts read through SQLite's C API on a read-only connection of their own
 // (sqlstore.Dialect.TextRows), not through database/sql.
 func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, BatchRows: 500, Positional: true, SeekFacts: true, TextRows: textRows, Kind: func(err error) retention.Kind {
