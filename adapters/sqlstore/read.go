@@ -348,31 +348,27 @@ GROUP BY v.vin ORDER BY v.vin`
 	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $3)
 FROM vehicles v` + where + ` ORDER BY v.vin`
 	}
-	return func(yield func(retention.StatusFacts, error) bool) {
-		var prev string // the customer of the row before; per iteration, like the stream's rows
-		textStream(ctx, s, "sqlstore.StatusFacts", q, args, func(cols [][]byte) (retention.StatusFacts, error) {
-			if len(cols) != 7 {
-				return retention.StatusFacts{}, fmt.Errorf("sqlstore: %d columns in a status facts row, want 7", len(cols))
-			}
-			x := retention.StatusFacts{VIN: string(cols[0]), Customer: reuse(prev, cols[1]), Scrapped: isTrue(cols[3])}
-			prev = x.Customer
-			var delivered, last dateCol
-			inWindow, errWindow := intOf(cols[5])
-			inEffective, errEffective := intOf(cols[6])
-			if err := firstField(field{"deliveredOn", delivered.text(cols[2])}, field{"lastVisit", last.text(cols[4])},
-				field{"visitsInWindow", errWindow}, field{"visitsInEffective", errEffective}); err != nil {
-				return x, unreadable("vehicles", x.VIN, err.name, err.err)
-			}
-			x.DeliveredOn, x.LastVisit, x.InWindow, x.InEffective = delivered.D, last.ptr(), int(inWindow), int(inEffective)
-			return x, nil
-		}, func(rs *sql.Rows) (retention.StatusFacts, error) {
-			var x retention.StatusFacts
-			var delivered, last dateCol
-			err := rs.Scan(&x.VIN, &x.Customer, &delivered, &x.Scrapped, &last, &x.InWindow, &x.InEffective)
-			x.DeliveredOn, x.LastVisit = delivered.D, last.ptr()
-			return x, err
-		})(yield)
-	}
+	return textStream(ctx, s, "sqlstore.StatusFacts", q, args, func(cols [][]byte) (retention.StatusFacts, error) {
+		if len(cols) != 7 {
+			return retention.StatusFacts{}, fmt.Errorf("sqlstore: %d columns in a status facts row, want 7", len(cols))
+		}
+		x := retention.StatusFacts{VIN: string(cols[0]), Customer: string(cols[1]), Scrapped: isTrue(cols[3])}
+		var delivered, last dateCol
+		inWindow, errWindow := intOf(cols[5])
+		inEffective, errEffective := intOf(cols[6])
+		if err := firstField(field{"deliveredOn", delivered.text(cols[2])}, field{"lastVisit", last.text(cols[4])},
+			field{"visitsInWindow", errWindow}, field{"visitsInEffective", errEffective}); err != nil {
+			return x, unreadable("vehicles", x.VIN, err.name, err.err)
+		}
+		x.DeliveredOn, x.LastVisit, x.InWindow, x.InEffective = delivered.D, last.ptr(), int(inWindow), int(inEffective)
+		return x, nil
+	}, func(rs *sql.Rows) (retention.StatusFacts, error) {
+		var x retention.StatusFacts
+		var delivered, last dateCol
+		err := rs.Scan(&x.VIN, &x.Customer, &delivered, &x.Scrapped, &last, &x.InWindow, &x.InEffective)
+		x.DeliveredOn, x.LastVisit = delivered.D, last.ptr()
+		return x, err
+	})
 }
 
 // historyRow is one row of the history query: a vehicle, or one of its

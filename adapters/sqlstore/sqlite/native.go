@@ -110,9 +110,6 @@ func openReader(path, query string, args []any) (r *reader, err error) {
 	return r, r.bind(args)
 }
 
-// busyTimeoutMillis is DSN's busy timeout.
-const busyTimeoutMillis = 5000
-
 // at returns the address p, which the C API handed out or libc allocated,
 // as a pointer. The memory is libc's, outside Go's heap, so that the
 // collector neither moves nor frees it.

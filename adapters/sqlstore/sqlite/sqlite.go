@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
@@ -44,12 +45,16 @@ func Dialect() sqlstore.Dialect {
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
+
+// busyTimeoutMillis is how long a connection waits for another's lock
+// (DSN's busy_timeout, and the native reader's).
+const busyTimeoutMillis = 5000
 
 // Open opens (creating it if needed) the database file at path and returns
 // a store on it with the schema migrated. Close the store to close the
