@@ -42,10 +42,11 @@ func stream[T any](ctx context.Context, s *Store, op, query string, args []any,
 }
 
 // textStream is stream for a dialect with TextRows: the rows are read
-// natively and scanned from their text (scan), or, when TextRows cannot
+// natively and scanned from their text (scan, which gets exactly width
+// columns: a row of another width is an error), or, when TextRows cannot
 // read them, through database/sql by sqlScan.
-func textStream[T any](ctx context.Context, s *Store, op, query string, args []any, scan func(cols [][]byte) (T, error),
-	sqlScan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
+func textStream[T any](ctx context.Context, s *Store, op, query string, args []any, width int,
+	scan func(cols [][]byte) (T, error), sqlScan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
 	if s.dialect.TextRows == nil {
 		return stream(ctx, s, op, query, args, sqlScan)
 	}
@@ -57,6 +58,9 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 			return
 		}
 		err = s.dialect.TextRows(ctx, conn, query, args, func(cols [][]byte) error {
+			if len(cols) != width {
+				return fmt.Errorf("sqlstore: %d columns in a row, want %d", len(cols), width)
+			}
 			v, err := scan(cols)
 			if err != nil {
 				return err
@@ -152,7 +156,7 @@ func (s *Store) customers(ctx context.Context, op string, f retention.HistoryFil
 	q := `SELECT ` + customerCols + ` FROM customers u` + partitionCond("WHERE", "u", f, &args) + ` ORDER BY id`
 	return func(yield func(retention.Customer, error) bool) {
 		var names interner // per iteration, like the stream's rows
-		textStream(ctx, s, op, q, args,
+		textStream(ctx, s, op, q, args, 10,
 			func(cols [][]byte) (retention.Customer, error) { return scanCustomerText(cols, &names) },
 			func(rs *sql.Rows) (retention.Customer, error) { return scanCustomer(rs) })(yield)
 	}
@@ -161,9 +165,6 @@ func (s *Store) customers(ctx context.Context, op string, f retention.HistoryFil
 // scanCustomerText reads a customer's row (customerCols) in the text
 // format (Dialect.TextRows).
 func scanCustomerText(cols [][]byte, names *interner) (retention.Customer, error) {
-	if len(cols) != 10 {
-		return retention.Customer{}, fmt.Errorf("sqlstore: %d columns in a customer row, want 10", len(cols))
-	}
 	x := retention.Customer{ID: string(cols[0]), Name: string(cols[1]), Phone: string(cols[2]), VIP: isTrue(cols[5]),
 		Region: names.of(cols[6]), DoNotContact: isTrue(cols[7]), AllowServiceFollowups: isTrue(cols[9])}
 	var birthday dateCol
@@ -257,7 +258,7 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 	return func(yield func(retention.VehicleHistory, error) bool) {
 		hs := newHistoryScan()    // per iteration: two ranges of the stream share nothing
 		var buf []retention.Visit // the current vehicle's, until it is yielded
-		histories := runs(textStream(ctx, s, op, q, args, hs.scanText, hs.scan), func(r *historyRow) string { return r.vin },
+		histories := runs(textStream(ctx, s, op, q, args, len(hs.dest), hs.scanText, hs.scan), func(r *historyRow) string { return r.vin },
 			func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
 				switch {
 				case r.vehicle != nil:
@@ -348,10 +349,7 @@ GROUP BY v.vin ORDER BY v.vin`
 	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $3)
 FROM vehicles v` + where + ` ORDER BY v.vin`
 	}
-	return textStream(ctx, s, "sqlstore.StatusFacts", q, args, func(cols [][]byte) (retention.StatusFacts, error) {
-		if len(cols) != 7 {
-			return retention.StatusFacts{}, fmt.Errorf("sqlstore: %d columns in a status facts row, want 7", len(cols))
-		}
+	return textStream(ctx, s, "sqlstore.StatusFacts", q, args, 7, func(cols [][]byte) (retention.StatusFacts, error) {
 		x := retention.StatusFacts{VIN: string(cols[0]), Customer: string(cols[1]), Scrapped: isTrue(cols[3])}
 		var delivered, last dateCol
 		inWindow, errWindow := intOf(cols[5])
@@ -419,9 +417,6 @@ func (h *historyScan) scan(rs *sql.Rows) (historyRow, error) {
 // row to row (a vehicle's customer and VIN on each of its visits, dealers,
 // advisors, technicians, enumerations) are kept once, not copied per row.
 func (h *historyScan) scanText(cols [][]byte) (historyRow, error) {
-	if len(cols) != len(h.dest) {
-		return historyRow{}, fmt.Errorf("sqlstore: %d columns in a history row, want %d", len(cols), len(h.dest))
-	}
 	kind, err := intOf(cols[0])
 	if err != nil {
 		return historyRow{}, unreadable("vehicles", string(cols[2]), "history row kind", err)
@@ -574,9 +569,6 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 		var prev row
 		var names interner
 		scanText := func(cols [][]byte) (row, error) {
-			if len(cols) != 9 {
-				return row{}, fmt.Errorf("sqlstore: %d columns in a contact row, want 9", len(cols))
-			}
 			r := row{customer: reuse(prev.customer, cols[0])}
 			x := &r.contact
 			x.Task, x.LossReason, x.PreferredTime = reuse(prev.contact.Task, cols[2]), names.of(cols[6]), names.of(cols[8])
@@ -590,7 +582,7 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 			return r, nil
 		}
 		var buf []retention.Contact // the current customer's, until it is yielded
-		contacts := runs(textStream(ctx, s, "sqlstore.CustomerContacts", q, args, scanText, scan), func(r *row) string { return r.customer },
+		contacts := runs(textStream(ctx, s, "sqlstore.CustomerContacts", q, args, 9, scanText, scan), func(r *row) string { return r.customer },
 			func(cur *retention.CustomerContacts, r *row, first bool) error {
 				if first {
 					*cur = retention.CustomerContacts{Customer: r.customer, Contacts: buf[:0]}

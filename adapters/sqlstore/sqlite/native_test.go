@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,4 +244,45 @@ func TestTextRowsStops(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("cancelled before the first row: %v, want %v", err, context.DeadlineExceeded)
 	}
+}
+
+// TestTextRowsOfAnotherWidth: a row read natively with a column too few is
+// an error of the stream that read it, not an index out of range in its
+// scan.
+func TestTextRowsOfAnotherWidth(t *testing.T) {
+	ctx := context.Background()
+	dialect := sqlite.Dialect()
+	textRows := dialect.TextRows
+	dialect.TextRows = func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error {
+		return textRows(ctx, conn, query, args, func(cols [][]byte) error { return row(cols[:len(cols)-1]) })
+	}
+	s := openWith(t, dialect)
+	if err := s.Import(ctx, storetest.Dataset()); err != nil {
+		t.Fatal(err)
+	}
+	asOf := retention.MustParseDate("2026-11-22")
+	w := retention.StatusWindows{AsOf: asOf, VisitFrom: retention.AddMonths(asOf, -12), EffectiveFrom: retention.AddMonths(asOf, -6)}
+	for _, tc := range []struct {
+		name string
+		err  func() error
+	}{
+		{"customers", func() error { return firstErr(s.Customers(ctx)) }},
+		{"histories", func() error { return firstErr(s.Histories(ctx, retention.HistoryFilter{})) }},
+		{"status facts", func() error { return firstErr(s.StatusFacts(ctx, retention.HistoryFilter{}, w)) }},
+		{"contact attempts", func() error { return firstErr(s.CustomerContacts(ctx, retention.HistoryFilter{})) }},
+	} {
+		if err := tc.err(); !errors.Is(err, retention.ErrInternal) || err == nil || !strings.Contains(err.Error(), "columns in a row") {
+			t.Errorf("%s: err = %v, want ErrInternal naming the columns", tc.name, err)
+		}
+	}
+}
+
+// firstErr returns the first error of seq, or nil.
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -23,20 +23,24 @@ import (
 func TestConformanceGroupedFactsThroughDatabaseSQL(t *testing.T) {
 	dialect := sqlite.Dialect()
 	dialect.SeekFacts, dialect.TextRows = false, nil
-	storetest.Run(t, func(t *testing.T) retention.Store {
-		db, err := sql.Open("sqlite", sqlite.DSN(filepath.Join(t.TempDir(), "dcrc.sqlite")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := sqlstore.New(context.Background(), db, dialect, nil)
-		if err != nil {
-			db.Close()
-			t.Fatal(err)
-		}
-		s.Own()
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	storetest.Run(t, func(t *testing.T) retention.Store { return openWith(t, dialect) })
+}
+
+// openWith opens a store of dialect (SQLite's, changed) on a new file in a
+// temporary directory, closed when the test ends.
+func openWith(t *testing.T, dialect sqlstore.Dialect) *sqlstore.Store {
+	db, err := sql.Open("sqlite", sqlite.DSN(filepath.Join(t.TempDir(), "dcrc.sqlite")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlstore.New(context.Background(), db, dialect, nil)
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	s.Own()
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // openTemp opens a store on a new file in a temporary directory, closed
