@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 
@@ -52,6 +53,21 @@ func (r Rate) DaysFor(km int) (int, bool) {
 	}
 	n := int64(km) * r.Days
 	return int((n + r.Km - 1) / r.Km), true
+}
+
+// reachesWithin reports whether km kilometres are driven within days ≥ 0
+// days at this rate, as DaysFor(km) ≤ days would, without a division:
+// km·Days ≤ days·Km, compared in 128 bits.
+func (r Rate) reachesWithin(km, days int) bool {
+	if km <= 0 {
+		return true
+	}
+	if r.Km <= 0 || r.Days <= 0 {
+		return false
+	}
+	needHi, needLo := bits.Mul64(uint64(km), uint64(r.Days))
+	haveHi, haveLo := bits.Mul64(uint64(days), uint64(r.Km))
+	return needHi < haveHi || needHi == haveHi && needLo <= haveLo
 }
 
 // RateBasis says which rule of POLICY.md §3 gave a vehicle's rate.
@@ -259,25 +275,36 @@ func (m *Mileage) OdometerOn(d date.Date) int {
 // happens because the vehicle is not driven. Pass the delivery date to ask
 // "since delivery", or an anchor such as the last maintenance to ask "after
 // it".
+//
+// The estimate runs from each reading at the rate until the next reading,
+// which may be lower than the estimate had come to, so every stretch between
+// readings is asked in turn; a stretch that cannot reach km is passed over
+// with two multiplications, and the date is divided out only in the one that
+// does.
 func (m *Mileage) DateReaching(km int, from date.Date) (date.Date, bool) {
-	i := max(m.latest(from), 0)
-	for ; i < len(m.Readings); i++ {
-		r := m.Readings[i]
-		start := r.On
-		if from.After(start) {
-			start = from
+	rs := m.Readings
+	for i := max(m.latest(from), 0); i < len(rs); i++ {
+		r := &rs[i]
+		last := i == len(rs)-1
+		if !last && rs[i+1].On == r.On {
+			continue // the day's last reading is the odometer of that day
 		}
-		if m.OdometerOn(start) >= km {
+		// r is the latest reading on or before start.
+		start, odo := r.On, r.Km
+		if from.After(start) {
+			start, odo = from, r.Km+m.Rate.KmIn(DaysBetween(r.On, from))
+		}
+		if odo >= km {
 			return start, true
+		}
+		if !last && !m.Rate.reachesWithin(km-r.Km, DaysBetween(r.On, rs[i+1].On)-1) {
+			continue
 		}
 		days, ok := m.Rate.DaysFor(km - r.Km)
 		if !ok {
 			continue
 		}
-		on := AddDays(r.On, days)
-		if i == len(m.Readings)-1 || on.Before(m.Readings[i+1].On) {
-			return on, true
-		}
+		return AddDays(r.On, days), true
 	}
 	return date.Date{}, false
 }

@@ -2,6 +2,8 @@ package retention
 
 import (
 	"math/rand/v2"
+
+	"github.com/rickb777/date"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -175,5 +177,69 @@ func TestOdometerOnAndDateReaching(t *testing.T) {
 	}
 	if on, ok := parked.DateReaching(10, d("2025-01-01")); !ok || on != d("2025-01-01") {
 		t.Errorf("DateReaching(reading) = %s, %v", on, ok)
+	}
+}
+
+// TestDateReachingByDefinition holds DateReaching to its definition on
+// random estimates: the first day, from the later of from and the first
+// reading, on which OdometerOn is km or more, found by asking every day in
+// turn. The estimates have readings on the same day, stretches whose
+// estimate overshoots the next reading, parked vehicles (rate 0) and starts
+// before, on and inside the stretches.
+func TestDateReachingByDefinition(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(8, 19))
+	base := d("2025-01-01")
+	for n := range 20_000 {
+		m := Mileage{Rate: Rate{Km: int64(rnd.IntN(3) * rnd.IntN(2000)), Days: int64(1 + rnd.IntN(100))}}
+		on, km := base, rnd.IntN(100)
+		for range 1 + rnd.IntN(6) {
+			m.Readings = append(m.Readings, Reading{On: on, Km: km})
+			on, km = AddDays(on, rnd.IntN(3)*rnd.IntN(40)), km+rnd.IntN(3000)
+		}
+		lastR := m.Readings[len(m.Readings)-1]
+		from := AddDays(base, rnd.IntN(DaysBetween(base, lastR.On)+60)-10)
+		target := rnd.IntN(lastR.Km + 5000)
+
+		first := from
+		if first.Before(base) {
+			first = base
+		}
+		horizon := lastR.On
+		if first.After(horizon) {
+			horizon = first
+		}
+		if days, ok := m.Rate.DaysFor(target - lastR.Km); ok {
+			horizon = AddDays(horizon, days)
+		}
+		want, wantOK := date.Date{}, false
+		for on := first; !on.After(horizon); on = AddDays(on, 1) {
+			if m.OdometerOn(on) >= target {
+				want, wantOK = on, true
+				break
+			}
+		}
+		got, ok := m.DateReaching(target, from)
+		if ok != wantOK || got != want {
+			t.Fatalf("case %d: %+v\nDateReaching(%d, %s) = %s, %v; by definition %s, %v", n, m, target, from, got, ok, want, wantOK)
+		}
+	}
+}
+
+// TestReachesWithin: reachesWithin(km, days) is DaysFor(km) ≤ days, without
+// a division, whatever the rate.
+func TestReachesWithin(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(8, 20))
+	for range 100_000 {
+		r := Rate{Km: int64(rnd.IntN(4000) - 500), Days: int64(rnd.IntN(400) - 20)}
+		km, days := rnd.IntN(20_000)-100, rnd.IntN(2000)
+		need, ok := r.DaysFor(km)
+		if got, want := r.reachesWithin(km, days), ok && need <= days; got != want {
+			t.Fatalf("%+v.reachesWithin(%d, %d) = %v; DaysFor = %d, %v", r, km, days, got, need, ok)
+		}
+	}
+	// Products past 64 bits compare exactly.
+	huge := Rate{Km: 1 << 62, Days: 1 << 40}
+	if !huge.reachesWithin(1<<40, 1<<22) || huge.reachesWithin(1<<60, 1<<37) {
+		t.Error("reachesWithin is wrong past 64 bits")
 	}
 }
