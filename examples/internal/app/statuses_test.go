@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dcrc-go/dcrc/adapters/memstore"
+	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/examples/demo"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+)
+
+// statusOf is what Statuses says of one vehicle.
+type statusOf struct {
+	Status    retention.Status
+	Rule      classify.Rule
+	Partition int
+}
+
+// TestStatuses: the statuses from the store's aggregates, on 1, 2 and 3
+// partitions, for the network and for one dealer, are the classifier's on
+// every vehicle's full history; each vehicle comes in its customer's
+// partition, by VIN within it, on the memory store and on SQLite.
+func TestStatuses(t *testing.T) {
+	ctx := context.Background()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 300, AsOf: asOf})
+	mem := memstore.New()
+	if err := mem.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	stores := []struct {
+		name string
+		s    retention.StatusReader
+	}{{"memory", mem}, {"sqlite", imported(t, ds)}}
+	inputs, _ := Group(ds)
+	for _, dealer := range []string{"", ds.Dealers[1].ID} {
+		e, err := NewEngine(retention.DefaultPolicy(), ds.Models, dealer, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.Planner.Classifier()
+		seen := map[retention.Status]bool{}
+		for _, workers := range []int{1, 2, 3} {
+			want := map[string]statusOf{}
+			for i := range inputs {
+				for j := range inputs[i].Vehicles {
+					h := &inputs[i].Vehicles[j]
+					st, rule := c.Status(h, asOf)
+					p := 0
+					if workers > 1 {
+						p = retention.PartitionOf(h.Vehicle.Customer, workers)
+					}
+					want[h.Vehicle.VIN] = statusOf{st, rule, p}
+					seen[st] = true
+				}
+			}
+			for _, store := range stores {
+				t.Run(fmt.Sprintf("%s/dealer=%q/workers=%d", store.name, dealer, workers), func(t *testing.T) {
+					got := map[string]statusOf{}
+					last := make([]string, max(workers, 1)) // the partition's last VIN
+					var mu sync.Mutex
+					err := e.Statuses(ctx, store.s, asOf, workers,
+						func(p int, f *retention.StatusFacts, st retention.Status, rule classify.Rule) error {
+							mu.Lock()
+							defer mu.Unlock()
+							if f.VIN <= last[p] {
+								return fmt.Errorf("partition %d: %s after %s", p, f.VIN, last[p])
+							}
+							last[p] = f.VIN
+							got[f.VIN] = statusOf{st, rule, p}
+							return nil
+						})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("statuses (-classifier on histories +Statuses):\n%s", diff)
+					}
+				})
+			}
+		}
+		// The network shows the statuses the comparison is worth making on.
+		if dealer == "" {
+			for _, st := range []retention.Status{retention.StatusNew, retention.StatusActive, retention.StatusRegular,
+				retention.StatusSwing, retention.StatusLost, retention.StatusDormant} {
+				if !seen[st] {
+					t.Errorf("no %s vehicle in the network: the test compares too little", st)
+				}
+			}
+		}
+	}
+}
+
+// TestStatusesStop: an error of each, or of the store, stops every
+// partition and is returned; so is a cancelled context.
+func TestStatusesStop(t *testing.T) {
+	ctx := context.Background()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 300, AsOf: asOf})
+	s := imported(t, ds)
+	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	for _, workers := range []int{1, 2} {
+		var mu sync.Mutex
+		calls := 0
+		err := e.Statuses(ctx, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+			mu.Lock()
+			defer mu.Unlock()
+			calls++
+			if calls == 10 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) {
+			t.Errorf("%d workers: each's error: Statuses = %v, want %v", workers, err, stop)
+		}
+		if calls >= len(ds.Vehicles) {
+			t.Errorf("%d workers: %d calls after each failed: the partitions went on", workers, calls)
+		}
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		err = e.Statuses(cancelled, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%d workers: cancelled: Statuses = %v, want %v", workers, err, context.Canceled)
+		}
+	}
+	// A store's error comes back as it is.
+	broken := errors.New("disk on fire")
+	err = e.Statuses(ctx, failingFacts{broken}, asOf, 2, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+		return nil
+	})
+	if !errors.Is(err, broken) || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("store's error: Statuses = %v, want %v", err, broken)
+	}
+}
+
+// failingFacts is a StatusReader whose every stream fails.
+type failingFacts struct{ err error }
+
+func (r failingFacts) StatusFacts(context.Context, retention.HistoryFilter, retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return func(yield func(retention.StatusFacts, error) bool) { yield(retention.StatusFacts{}, r.err) }
+}
