@@ -266,7 +266,13 @@ func (m *Mileage) OdometerOn(d date.Date) int {
 	if i < 0 {
 		return m.Readings[0].Km
 	}
-	r := m.Readings[i]
+	return m.estimateFrom(i, d)
+}
+
+// estimateFrom returns the odometer on d estimated from reading i: its km
+// plus the rate × the days since it.
+func (m *Mileage) estimateFrom(i int, d date.Date) int {
+	r := &m.Readings[i]
 	return r.Km + m.Rate.KmIn(DaysBetween(r.On, d))
 }
 
@@ -289,12 +295,11 @@ func (m *Mileage) DateReaching(km int, from date.Date) (date.Date, bool) {
 		if !last && rs[i+1].On == r.On {
 			continue // the day's last reading is the odometer of that day
 		}
-		// r is the latest reading on or before start.
-		start, odo := r.On, r.Km
+		start := r.On
 		if from.After(start) {
-			start, odo = from, r.Km+m.Rate.KmIn(DaysBetween(r.On, from))
+			start = from
 		}
-		if odo >= km {
+		if m.estimateFrom(i, start) >= km { // r is the latest reading on or before start
 			return start, true
 		}
 		if !last && !m.Rate.reachesWithin(km-r.Km, DaysBetween(r.On, rs[i+1].On)-1) {

@@ -13,8 +13,11 @@ import (
 // classify.Classifier.StatusOf), without a repair order leaving the
 // database, on workers partitions of the customers
 // (retention.HistoryFilter), each read on a goroutine and a connection of
-// its own: a database that aggregates one query on one core aggregates
-// the partitions on as many.
+// its own. Whether more workers pay is the database's: SQLite's status
+// facts seek each vehicle's visits, so a partition reads its own, and two
+// took three fifths of one's time at 100,000 vehicles (BENCHMARKS.md,
+// round nineteen); PostgreSQL aggregates a partition in a join that reads
+// every visit, so there one worker is best.
 //
 // each receives every vehicle's facts, status and rule, by VIN within its
 // partition p (0 ≤ p < max(workers, 1)); the facts are good until each
