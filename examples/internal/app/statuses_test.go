@@ -99,39 +99,39 @@ func TestStatuses(t *testing.T) {
 }
 
 // TestStatusesStop: an error of each, or of the store, stops every
-// partition and is returned; so is a cancelled context.
+// partition and is returned, and no call of each starts after it failed
+// (one of another partition may have started before); a cancelled context
+// stops them too.
 func TestStatusesStop(t *testing.T) {
 	ctx := context.Background()
-	asOf := retention.MustParseDate("2026-11-22")
-	ds := demo.Generate(&demo.Options{Vehicles: 300, AsOf: asOf})
-	s := imported(t, ds)
-	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, e, asOf := network(t)
 	stop := errors.New("stop")
 	for _, workers := range []int{1, 2} {
-		var mu sync.Mutex
-		calls := 0
-		err := e.Statuses(ctx, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
-			mu.Lock()
-			defer mu.Unlock()
-			calls++
-			if calls == 10 {
-				return stop
+		// The store, and one that has its rows at hand and does not look
+		// at its context.
+		for _, r := range []retention.StatusReader{s, unheeding{1000}} {
+			var mu sync.Mutex
+			calls := 0
+			err := e.Statuses(ctx, r, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				if calls == 10 {
+					return stop
+				}
+				return nil
+			})
+			if !errors.Is(err, stop) {
+				t.Errorf("%T, %d workers: each's error: Statuses = %v, want %v", r, workers, err, stop)
 			}
-			return nil
-		})
-		if !errors.Is(err, stop) {
-			t.Errorf("%d workers: each's error: Statuses = %v, want %v", workers, err, stop)
-		}
-		if calls >= len(ds.Vehicles) {
-			t.Errorf("%d workers: %d calls after each failed: the partitions went on", workers, calls)
+			if most := 10 + workers - 1; calls > most {
+				t.Errorf("%T, %d workers: %d calls, want at most %d: calls started after each failed", r, workers, calls, most)
+			}
 		}
 
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
-		err = e.Statuses(cancelled, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+		err := e.Statuses(cancelled, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
 			return nil
 		})
 		if !errors.Is(err, context.Canceled) {
@@ -140,7 +140,7 @@ func TestStatusesStop(t *testing.T) {
 	}
 	// A store's error comes back as it is.
 	broken := errors.New("disk on fire")
-	err = e.Statuses(ctx, failingFacts{broken}, asOf, 2, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+	err := e.Statuses(ctx, failingFacts{broken}, asOf, 2, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
 		return nil
 	})
 	if !errors.Is(err, broken) || !strings.Contains(err.Error(), "disk on fire") {
@@ -153,4 +153,19 @@ type failingFacts struct{ err error }
 
 func (r failingFacts) StatusFacts(context.Context, retention.HistoryFilter, retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
 	return func(yield func(retention.StatusFacts, error) bool) { yield(retention.StatusFacts{}, r.err) }
+}
+
+// unheeding is a StatusReader that yields n vehicles in each partition
+// without looking at its context, as a store whose rows are already read.
+type unheeding struct{ n int }
+
+func (r unheeding) StatusFacts(_ context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return func(yield func(retention.StatusFacts, error) bool) {
+		for i := range r.n {
+			x := retention.StatusFacts{VIN: fmt.Sprintf("P%d-V%04d", f.Partition, i), Customer: "C", DeliveredOn: w.AsOf}
+			if !yield(x, nil) {
+				return
+			}
+		}
+	}
 }
