@@ -302,10 +302,11 @@ func (m *Mileage) DateReaching(km int, from date.Date) (date.Date, bool) {
 		if m.estimateFrom(i, start) >= km { // r is the latest reading on or before start
 			return start, true
 		}
-		if !last && !m.Rate.reachesWithin(km-r.Km, DaysBetween(r.On, rs[i+1].On)-1) {
+		left := km - r.Km
+		if !last && !m.Rate.reachesWithin(left, DaysBetween(r.On, rs[i+1].On)-1) {
 			continue
 		}
-		days, ok := m.Rate.DaysFor(km - r.Km)
+		days, ok := m.Rate.DaysFor(left)
 		if !ok {
 			continue
 		}

@@ -2,11 +2,10 @@ package retention
 
 import (
 	"math/rand/v2"
-
-	"github.com/rickb777/date"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date"
 )
 
 // vehicle returns a passenger vehicle delivered on the date with 0 km.

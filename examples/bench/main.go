@@ -414,15 +414,14 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 		}
 	}
 	cl := e.Planner.Classifier()
-	// dcrc's statuses from the store's aggregates (Engine.Statuses), each
-	// partition's into a map of its own, as the SQL's go into one.
-	factsStatus := map[int][]map[string]retention.Status{} // by workers
-	byFacts := func(workers int) func() (string, error) {
+	// dcrc's statuses from the store's aggregates (Engine.Statuses) on
+	// workers partitions, each partition's into a map of its own (returned
+	// with the measurement), as the SQL's go into one.
+	byFacts := func(workers int) (func() (string, error), []map[string]retention.Status) {
 		parts := make([]map[string]retention.Status, workers)
 		for p := range parts {
 			parts[p] = map[string]retention.Status{}
 		}
-		factsStatus[workers] = parts
 		return func() (string, error) {
 			for _, m := range parts {
 				clear(m)
@@ -432,8 +431,10 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 				return nil
 			})
 			return fmt.Sprintf("statuses by dcrc (store facts + classify), %d worker(s)", workers), err
-		}
+		}, parts
 	}
+	byFacts1, facts1 := byFacts(1)
+	byFacts2, facts2 := byFacts(2)
 	historyStatus := map[string]retention.Status{}
 	byHistories := func() (string, error) {
 		clear(historyStatus)
@@ -464,8 +465,8 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 		return "statuses by hand-written SQL", rs.Err()
 	}
 	ownQuery, ownArgs := s.HistoryQuery(retention.HistoryFilter{})
-	fns := []func() (string, error){bare("bare SELECT of the rows", bareQuery), streamed(1), bySQL, byFacts(1), byHistories,
-		streamed(2), byFacts(2), bare("bare SELECT of the store's own history query", ownQuery, ownArgs...)}
+	fns := []func() (string, error){bare("bare SELECT of the rows", bareQuery), streamed(1), bySQL, byFacts1, byHistories,
+		streamed(2), byFacts2, bare("bare SELECT of the store's own history query", ownQuery, ownArgs...)}
 	if d.TextRows != nil {
 		fns = append(fns, func() (string, error) {
 			conn, err := db.Conn(ctx)
@@ -481,8 +482,8 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	if err != nil {
 		return nil, err
 	}
-	disagree := disagreements(out, name+", store facts", sqlStatus, factsStatus[1]...) +
-		disagreements(out, name+", store facts on 2 workers", sqlStatus, factsStatus[2]...) +
+	disagree := disagreements(out, name+", store facts", sqlStatus, facts1...) +
+		disagreements(out, name+", store facts on 2 workers", sqlStatus, facts2...) +
 		disagreements(out, name+", histories", sqlStatus, historyStatus)
 	rows := []row{
 		{fmt.Sprintf("2. %s: streamed evaluation / bare SELECT", name), ss[1], ss[0], "≤ 1.3×", "1 worker"},

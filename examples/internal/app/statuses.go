@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
@@ -27,26 +26,24 @@ import (
 // by partition and the caller merges it afterwards: a vehicle's status is
 // its own, and a distribution of statuses adds up. The statuses are the
 // same for any number of workers. The first error, of the store or of
-// each, stops every partition and is returned; once each has returned an
-// error, no call of it starts.
+// each, is returned, and cancels the other partitions: from then on they
+// call each no more, whatever their store has already read.
 func (e *Engine) Statuses(ctx context.Context, s retention.StatusReader, asOf date.Date, workers int,
 	each func(p int, f *retention.StatusFacts, st retention.Status, rule classify.Rule) error) error {
 	c := e.Planner.Classifier()
 	w := c.StatusWindows(asOf)
-	var failed atomic.Bool // each has returned an error
 	return partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
 		var x retention.StatusFacts // one per partition: each sees a pointer
 		for facts, err := range s.StatusFacts(ctx, f, w) {
 			if err != nil {
 				return err
 			}
-			if failed.Load() {
-				return nil // the failing partition's error is the one returned
+			if err := ctx.Err(); err != nil { // another partition failed
+				return err
 			}
 			x = facts
 			st, rule := c.StatusOf(&x, asOf)
 			if err := each(f.Partition, &x, st, rule); err != nil {
-				failed.Store(true)
 				return err
 			}
 		}
