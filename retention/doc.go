@@ -32,6 +32,17 @@
 // "whichever comes first" rule. Policy.Stage gives the lifecycle stage
 // (POLICY.md §2).
 //
+// # Stores and partitions
+//
+// Store is what the adapters implement. Histories, CustomerContacts and
+// CustomersIn read one partition of the customers (HistoryFilter: a range
+// of CustomerHash, PartitionRange), the unit of the customer-level
+// evaluation, which needs all of a customer's vehicles together, on one
+// machine or across several. StatusReader aggregates the status facts where
+// the visits are kept; a StatusRangeReader also reads them by range of VINs
+// (SplitVINs, VINRange), for work done vehicle by vehicle, each range
+// reading only its part of the visits.
+//
 // # Errors
 //
 // Every error is, or wraps, an *Error whose Kind is ErrInvalid, ErrNotFound,

@@ -182,3 +182,47 @@ func ExampleCustomersIn() {
 	// worker 0: C-EDGE-FPZRLSE (hash 2147483647)
 	// worker 1: C-EDGE-6QILCL (hash 2147483648) C1 (hash 2279222777) C2 (hash 2228889920) C3 (hash 2245667539)
 }
+
+// Three workers classify the vehicles of a store by VIN range: the store
+// splits its vehicles into ranges of about equal count, and each worker
+// streams the status facts of its own range, so that it reads only its part
+// of the visits' index by vehicle.
+func ExampleStatusRangeReader() {
+	ctx := context.Background()
+	store := memstore.New()
+	ds := &retention.Dataset{
+		Dealers:   []retention.Dealer{{ID: "D1"}},
+		Models:    []retention.Model{{ID: "M1", Kind: retention.Passenger}},
+		Customers: []retention.Customer{{ID: "C1", Kind: retention.Individual}},
+	}
+	for i := range 7 {
+		ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: fmt.Sprintf("LFV%02d", i), Customer: "C1", Model: "M1",
+			Dealer: "D1", DeliveredOn: retention.MustParseDate("2026-01-01"), Purchase: retention.FirstPurchase})
+	}
+	if err := store.Import(ctx, ds); err != nil {
+		fmt.Println(err)
+		return
+	}
+	var rr retention.StatusRangeReader = store
+	splits, err := rr.SplitVINs(ctx, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	w := retention.StatusWindows{AsOf: retention.MustParseDate("2026-11-22")}
+	for p, r := range retention.VINRangesAt(splits) {
+		fmt.Printf("worker %d, VINs from %q before %q:", p, r.From, r.Before)
+		for f, err := range rr.StatusFactsIn(ctx, r, w) {
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			fmt.Printf(" %s", f.VIN)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// worker 0, VINs from "" before "LFV03": LFV00 LFV01 LFV02
+	// worker 1, VINs from "LFV03" before "LFV05": LFV03 LFV04
+	// worker 2, VINs from "LFV05" before "": LFV05 LFV06
+}

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"iter"
+	"maps"
 	"slices"
 	"sync"
 
@@ -31,7 +32,10 @@ type Store struct {
 	tasks      map[string]retention.Task
 }
 
-var _ retention.Store = (*Store)(nil)
+var (
+	_ retention.Store             = (*Store)(nil)
+	_ retention.StatusRangeReader = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
@@ -225,14 +229,14 @@ func (s *Store) Customers(ctx context.Context) iter.Seq2[retention.Customer, err
 	})
 }
 
-// perVehicle returns fn of every vehicle that f selects, with all its
+// perVehicle returns fn of every vehicle that keep keeps, with all its
 // visits, under the read lock.
-func perVehicle[T any](s *Store, f retention.HistoryFilter, fn func(h *retention.VehicleHistory) T) []T {
+func perVehicle[T any](s *Store, keep func(v *retention.Vehicle) bool, fn func(h *retention.VehicleHistory) T) []T {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []T
 	for _, v := range s.vehicles {
-		if f.Selects(v.Customer) {
+		if keep(&v) {
 			out = append(out, fn(&retention.VehicleHistory{Vehicle: v, Visits: s.visits[v.VIN]}))
 		}
 	}
@@ -242,7 +246,7 @@ func perVehicle[T any](s *Store, f retention.HistoryFilter, fn func(h *retention
 // Histories streams the vehicles with their visits, by customer then VIN.
 func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.VehicleHistory, error] {
 	return stream(ctx, "memstore.Histories", func() []retention.VehicleHistory {
-		out := perVehicle(s, f, func(h *retention.VehicleHistory) retention.VehicleHistory {
+		out := perVehicle(s, selected(f), func(h *retention.VehicleHistory) retention.VehicleHistory {
 			kept := retention.VehicleHistory{Vehicle: h.Vehicle}
 			for i := range h.Visits {
 				if f.Keeps(&h.Visits[i]) {
@@ -264,11 +268,40 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 // StatusFacts streams the status facts under w of the vehicles selected by
 // f, by VIN (retention.StatusReader).
 func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
-	return stream(ctx, "memstore.StatusFacts", func() []retention.StatusFacts {
-		out := perVehicle(s, f, w.Facts)
+	return statusFacts(ctx, s, "memstore.StatusFacts", selected(f), w)
+}
+
+// selected returns whether f selects a vehicle, for perVehicle.
+func selected(f retention.HistoryFilter) func(v *retention.Vehicle) bool {
+	return func(v *retention.Vehicle) bool { return f.Selects(v.Customer) }
+}
+
+// StatusFactsIn streams the status facts under w of the vehicles whose VIN
+// lies in r, by VIN (retention.StatusRangeReader).
+func (s *Store) StatusFactsIn(ctx context.Context, r retention.VINRange, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return statusFacts(ctx, s, "memstore.StatusFactsIn", func(v *retention.Vehicle) bool { return r.Contains(v.VIN) }, w)
+}
+
+// statusFacts streams w.Facts of the vehicles keep keeps, by VIN.
+func statusFacts(ctx context.Context, s *Store, op string, keep func(v *retention.Vehicle) bool,
+	w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return stream(ctx, op, func() []retention.StatusFacts {
+		out := perVehicle(s, keep, w.Facts)
 		slices.SortFunc(out, func(a, b retention.StatusFacts) int { return cmp.Compare(a.VIN, b.VIN) })
 		return out
 	})
+}
+
+// SplitVINs returns where to split the stored vehicles into at most n
+// ranges of about equal count (retention.StatusRangeReader).
+func (s *Store) SplitVINs(ctx context.Context, n int) ([]string, error) {
+	if err := cancelled("memstore.SplitVINs", ctx); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	vins := slices.Sorted(maps.Keys(s.vehicles))
+	s.mu.RUnlock()
+	return retention.SplitVINs(vins, n), nil
 }
 
 func (s *Store) appendContacts(cs []retention.Contact) {

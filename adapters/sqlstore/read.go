@@ -331,16 +331,50 @@ func exact[T any](s []T) []T {
 // order leaves the database. Dialect.SeekFacts chooses between seeking each
 // vehicle's visits in the index and one grouped join.
 func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return s.statusFacts(ctx, "sqlstore.StatusFacts", w, func(args *[]any) (vehicles, visits string) {
+		return partitionCond("WHERE", "v", f, args), ""
+	})
+}
+
+// StatusFactsIn streams the status facts under w of the vehicles whose VIN
+// lies in r, by VIN (retention.StatusRangeReader), as StatusFacts does. In
+// the grouped join the range bounds the visits too, so that the database
+// reads only the range's part of their index by vehicle.
+func (s *Store) StatusFactsIn(ctx context.Context, r retention.VINRange, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return s.statusFacts(ctx, "sqlstore.StatusFactsIn", w, func(args *[]any) (vehicles, visits string) {
+		bound := func(op, vin string) {
+			if vin != "" {
+				*args = append(*args, vin)
+				n := len(*args)
+				vehicles += fmt.Sprintf(" AND v.vin %s $%d", op, n)
+				visits += fmt.Sprintf(" AND i.vin %s $%d", op, n)
+			}
+		}
+		bound(">=", r.From)
+		bound("<", r.Before)
+		if vehicles != "" {
+			vehicles = " WHERE" + vehicles[len(" AND"):]
+		}
+		return vehicles, visits
+	})
+}
+
+// statusFacts runs the status facts' query with the conditions cond
+// returns, after appending their parameters to args: vehicles, prefixed by
+// " WHERE", on the vehicles v, and visits, prefixed by " AND", on the
+// visits i of the grouped join (the seeks of Dialect.SeekFacts need none).
+func (s *Store) statusFacts(ctx context.Context, op string, w retention.StatusWindows,
+	cond func(args *[]any) (vehicles, visits string)) iter.Seq2[retention.StatusFacts, error] {
 	args := []any{dateArg(w.AsOf), dateArg(w.VisitFrom), dateArg(w.EffectiveFrom)}
 	counted := `i.vin = v.vin AND i.opened_on <= $1`
 	if w.Dealer != "" {
 		args = append(args, w.Dealer)
 		counted += ` AND i.dealer = $4`
 	}
-	where := partitionCond("WHERE", "v", f, &args)
+	where, visits := cond(&args)
 	q := `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, MAX(i.opened_on),
 	COUNT(CASE WHEN i.opened_on > $2 THEN 1 END), COUNT(CASE WHEN i.opened_on > $3 THEN 1 END)
-FROM vehicles v LEFT JOIN visits i ON ` + counted + where + `
+FROM vehicles v LEFT JOIN visits i ON ` + counted + visits + where + `
 GROUP BY v.vin ORDER BY v.vin`
 	if s.dialect.SeekFacts {
 		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped,
@@ -349,7 +383,7 @@ GROUP BY v.vin ORDER BY v.vin`
 	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $3)
 FROM vehicles v` + where + ` ORDER BY v.vin`
 	}
-	return textStream(ctx, s, "sqlstore.StatusFacts", q, args, 7, func(cols [][]byte) (retention.StatusFacts, error) {
+	return textStream(ctx, s, op, q, args, 7, func(cols [][]byte) (retention.StatusFacts, error) {
 		x := retention.StatusFacts{VIN: string(cols[0]), Customer: string(cols[1]), Scrapped: isTrue(cols[3])}
 		var delivered, last dateCol
 		inWindow, errWindow := intOf(cols[5])
@@ -367,6 +401,37 @@ FROM vehicles v` + where + ` ORDER BY v.vin`
 		x.DeliveredOn, x.LastVisit = delivered.D, last.ptr()
 		return x, err
 	})
+}
+
+// SplitVINs returns where to split the stored vehicles into at most n
+// ranges of about equal count (retention.StatusRangeReader): it counts the
+// vehicles, then seeks each split in the primary key from the one before
+// it (retention.SplitPositions), so that it reads the key once at most.
+// Vehicles imported meanwhile leave the ranges a little less equal, never
+// a vehicle out of them.
+func (s *Store) SplitVINs(ctx context.Context, n int) ([]string, error) {
+	const op = "sqlstore.SplitVINs"
+	if n <= 1 {
+		return nil, s.wrap(ctx, op, ctx.Err())
+	}
+	var count int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM vehicles`).Scan(&count); err != nil {
+		return nil, s.wrap(ctx, op, err)
+	}
+	var splits []string
+	last, at := "", 0
+	for _, i := range retention.SplitPositions(count, n) {
+		err := s.db.QueryRowContext(ctx, `SELECT vin FROM vehicles WHERE vin >= $1 ORDER BY vin LIMIT 1 OFFSET $2`,
+			last, i-at).Scan(&last)
+		if err == sql.ErrNoRows { // vehicles deleted meanwhile: fewer ranges
+			break
+		}
+		if err != nil {
+			return nil, s.wrap(ctx, op, err)
+		}
+		splits, at = append(splits, last), i
+	}
+	return splits, nil
 }
 
 // historyRow is one row of the history query: a vehicle, or one of its

@@ -112,6 +112,7 @@ var (
 	_ retention.Store                = (*Store)(nil)
 	_ retention.PartitionedCustomers = (*Store)(nil)
 	_ retention.TaskSeqSaver         = (*Store)(nil)
+	_ retention.StatusRangeReader    = (*Store)(nil)
 )
 
 // Migrations returns the schema migrations of a dialect ("sqlite" or

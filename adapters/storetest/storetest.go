@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"Ordering", testOrdering},
 		{"Partitions", testPartitions},
 		{"StatusFacts", testStatusFacts},
+		{"VINRanges", testVINRanges},
 		{"VisitsAfter", testVisitsAfter},
 		{"CustomerContacts", testCustomerContacts},
 		{"NotFound", testNotFound},
@@ -470,13 +471,7 @@ func testPartitions(t *testing.T, s retention.Store) {
 		}
 		ids = append(ids, e.id)
 	}
-	for _, id := range ids {
-		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
-		for j := range 2 {
-			ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: fmt.Sprintf("%s-%d", id, j), Customer: id, Model: "M1",
-				Dealer: "D1", DeliveredOn: d("2025-01-01"), Purchase: retention.FirstPurchase})
-		}
-	}
+	addCustomers(ds, ids)
 	mustImport(t, s, ds)
 	ctx := context.Background()
 	checkPartitions(t, "Histories", func(f retention.HistoryFilter) []retention.VehicleHistory { return collect(t, s.Histories(ctx, f)) },
@@ -532,6 +527,105 @@ func testVisitsAfter(t *testing.T, s retention.Store) {
 	}
 	if diff := cmp.Diff([]string{"RO2", "RO3"}, ids); len(got) != 3 || diff != "" {
 		t.Errorf("after 2026-08-30: %d vehicles (want 3), visits (-want +got):\n%s", len(got), diff)
+	}
+}
+
+// addCustomers adds to ds a customer of each id with two vehicles, VINs
+// id-0 and id-1.
+func addCustomers(ds *retention.Dataset, ids []string) {
+	for _, id := range ids {
+		ds.Customers = append(ds.Customers, retention.Customer{ID: id, Kind: retention.Individual})
+		for j := range 2 {
+			ds.Vehicles = append(ds.Vehicles, retention.Vehicle{VIN: fmt.Sprintf("%s-%d", id, j), Customer: id, Model: "M1",
+				Dealer: "D1", DeliveredOn: d("2025-01-01"), Purchase: retention.FirstPurchase})
+		}
+	}
+}
+
+// testVINRanges checks a retention.StatusRangeReader: the status facts of
+// a range of VINs are those of StatusFacts in it, for ranges bounded on,
+// between, before and after the VINs, open and empty; SplitVINs splits as
+// retention.SplitVINs does, into ranges that together hold every vehicle
+// once; and a cancelled context is an error.
+func testVINRanges(t *testing.T, s retention.Store) {
+	rr, ok := s.(retention.StatusRangeReader)
+	if !ok {
+		t.Logf("%T is not a retention.StatusRangeReader: nothing to check", s)
+		return
+	}
+	ds := Dataset()
+	ids := make([]string, 30)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("R%02d", i)
+	}
+	addCustomers(ds, ids)
+	for i, v := range ds.Vehicles[3:] { // a visit to every third of them, in or out of the window
+		if i%3 == 0 {
+			on := retention.AddDays(d("2026-08-31"), -i)
+			ds.Visits = append(ds.Visits, retention.Visit{ID: "RO-" + v.VIN, VIN: v.VIN, Dealer: "D2", OpenedOn: on, ClosedOn: on,
+				Kind: retention.Repair, Amount: decimal.New(100, 0)})
+		}
+	}
+	mustImport(t, s, ds)
+	ctx := context.Background()
+	w := retention.StatusWindows{AsOf: d("2026-08-31"), VisitFrom: d("2026-08-01"), EffectiveFrom: d("2024-05-31")}
+	all := collect(t, s.StatusFacts(ctx, retention.HistoryFilter{}, w))
+	if len(all) != len(ds.Vehicles) {
+		t.Fatalf("StatusFacts: %d vehicles, want %d", len(all), len(ds.Vehicles))
+	}
+	in := func(r retention.VINRange) []retention.StatusFacts {
+		var out []retention.StatusFacts
+		for _, x := range all {
+			if r.Contains(x.VIN) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	for _, r := range []retention.VINRange{{}, {From: "LFV1"}, {Before: "LFV1"}, {From: "LFV1", Before: "LFV2"},
+		{From: "LFV0~", Before: "LFV1!"}, {From: "R05-1", Before: "R17-0"}, {From: "LFV2", Before: "LFV1"},
+		{From: "~"}, {Before: "0"}} {
+		if diff := cmp.Diff(in(r), collect(t, rr.StatusFactsIn(ctx, r, w)), cmpOpts); diff != "" {
+			t.Errorf("StatusFactsIn(%+v) (-want +got):\n%s", r, diff)
+		}
+	}
+	// By hand: LFV1's visits are RO1 2024-05-31, RO2 and RO3 2026-08-31.
+	want := []retention.StatusFacts{{VIN: "LFV1", Customer: "C1", DeliveredOn: d("2024-02-29"), LastVisit: ptr(d("2026-08-31")),
+		InWindow: 2, InEffective: 2}}
+	if diff := cmp.Diff(want, collect(t, rr.StatusFactsIn(ctx, retention.VINRange{From: "LFV1", Before: "LFV2"}, w)), cmpOpts); diff != "" {
+		t.Errorf("by hand (-want +got):\n%s", diff)
+	}
+
+	vins := make([]string, len(all))
+	for i, x := range all {
+		vins[i] = x.VIN
+	}
+	for _, n := range []int{-1, 0, 1, 2, 3, 7, len(vins) - 1, len(vins), len(vins) + 5} {
+		splits, err := rr.SplitVINs(ctx, n)
+		if err != nil {
+			t.Fatalf("SplitVINs(%d): %v", n, err)
+		}
+		if diff := cmp.Diff(retention.SplitVINs(vins, n), splits, cmpOpts); diff != "" {
+			t.Errorf("SplitVINs(%d) (-want +got):\n%s", n, diff)
+		}
+		var union []retention.StatusFacts
+		for _, r := range retention.VINRangesAt(splits) {
+			union = append(union, collect(t, rr.StatusFactsIn(ctx, r, w))...)
+		}
+		if diff := cmp.Diff(all, union, cmpOpts); diff != "" {
+			t.Errorf("SplitVINs(%d): the ranges are not the whole (-want +union):\n%s", n, diff)
+		}
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, n := range []int{1, 2} {
+		if _, err := rr.SplitVINs(cancelled, n); !errors.Is(err, context.Canceled) {
+			t.Errorf("SplitVINs(%d) with a cancelled context: %v, want context.Canceled", n, err)
+		}
+	}
+	if err := firstErr(rr.StatusFactsIn(cancelled, retention.VINRange{}, w)); !errors.Is(err, context.Canceled) {
+		t.Errorf("StatusFactsIn with a cancelled context: %v, want context.Canceled", err)
 	}
 }
 

@@ -13,8 +13,8 @@
 //     tasks' priorities at the end) against a bare SELECT of the rows, on 1
 //     worker and on 2 (two partitions, two connections);
 //  3. statuses by dcrc from SQLite (the store aggregates the facts,
-//     Classifier.StatusOf classifies, on 1 worker and on 2: two partitions,
-//     two connections; and, for comparison, from the full histories)
+//     Classifier.StatusOf classifies, on 1 worker and on 2: two ranges of
+//     VINs, two connections; and, for comparison, from the full histories)
 //     against one hand-written SQL query (GROUP BY over the visits),
 //     checking that all agree on every vehicle;
 //  4. 2 and 3 on PostgreSQL when --postgres (or DCRC_POSTGRES_DSN) is set,
@@ -415,8 +415,8 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	}
 	cl := e.Planner.Classifier()
 	// dcrc's statuses from the store's aggregates (Engine.Statuses) on
-	// workers partitions, each partition's into a map of its own (returned
-	// with the measurement), as the SQL's go into one.
+	// workers shares (ranges of VINs), each share's into a map of its own
+	// (returned with the measurement), as the SQL's go into one.
 	byFacts := func(workers int) (func() (string, error), []map[string]retention.Status) {
 		parts := make([]map[string]retention.Status, workers)
 		for p := range parts {
@@ -493,7 +493,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 		{fmt.Sprintf("3. %s: statuses by dcrc / hand-written SQL", name), ss[3], ss[2], "≤ 1×",
 			fmt.Sprintf("%d vehicles, %d disagreements (the three dcrc paths)", len(sqlStatus), disagree)},
 		{fmt.Sprintf("   %s: statuses by dcrc on 2 workers / hand-written SQL", name), ss[6], ss[2], "≤ 1×",
-			"2 partitions, 2 connections (Engine.Statuses)"},
+			"2 ranges of VINs, 2 connections (Engine.Statuses)"},
 		{fmt.Sprintf("   %s: statuses from full histories / SQL", name), ss[4], ss[2], "", "every repair order read"},
 	}
 	if d.TextRows != nil {
@@ -505,7 +505,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 
 // disagreements counts the vehicles on which dcrc and the SQL disagree (or
 // that one of them lacks), printing the first few. dcrc's statuses may come
-// in several maps, a partition's each.
+// in several maps, a share's each.
 func disagreements(out io.Writer, what string, sql map[string]string, dcrc ...map[string]retention.Status) int {
 	n, vehicles := 0, 0
 	for _, part := range dcrc {

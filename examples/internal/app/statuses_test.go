@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +25,11 @@ type statusOf struct {
 }
 
 // TestStatuses: the statuses from the store's aggregates, on 1, 2 and 3
-// partitions, for the network and for one dealer, are the classifier's on
-// every vehicle's full history; each vehicle comes in its customer's
-// partition, by VIN within it, on the memory store and on SQLite.
+// workers, for the network and for one dealer, are the classifier's on
+// every vehicle's full history; each vehicle comes in its share, by VIN
+// within it: the range of retention.SplitVINs holding its VIN on the
+// memory store and on SQLite, and its customer's partition on a store that
+// reads no VIN ranges.
 func TestStatuses(t *testing.T) {
 	ctx := context.Background()
 	asOf := retention.MustParseDate("2026-11-22")
@@ -38,8 +41,26 @@ func TestStatuses(t *testing.T) {
 	stores := []struct {
 		name string
 		s    retention.StatusReader
-	}{{"memory", mem}, {"sqlite", imported(t, ds)}}
+	}{{"memory", mem}, {"sqlite", imported(t, ds)}, {"customer partitions", factsOnly{mem}}}
 	inputs, _ := Group(ds)
+	vins := make([]string, len(ds.Vehicles))
+	for i := range ds.Vehicles {
+		vins[i] = ds.Vehicles[i].VIN
+	}
+	slices.Sort(vins)
+	// share returns the share of a vehicle on a store: its VIN's range or
+	// its customer's partition.
+	share := func(s retention.StatusReader, workers int, v *retention.Vehicle) int {
+		if workers <= 1 {
+			return 0
+		}
+		if _, ok := s.(retention.StatusRangeReader); !ok {
+			return retention.PartitionOf(v.Customer, workers)
+		}
+		return slices.IndexFunc(retention.VINRangesAt(retention.SplitVINs(vins, workers)), func(r retention.VINRange) bool {
+			return r.Contains(v.VIN)
+		})
+	}
 	for _, dealer := range []string{"", ds.Dealers[1].ID} {
 		e, err := NewEngine(retention.DefaultPolicy(), ds.Models, dealer, nil, nil)
 		if err != nil {
@@ -48,20 +69,16 @@ func TestStatuses(t *testing.T) {
 		c := e.Planner.Classifier()
 		seen := map[retention.Status]bool{}
 		for _, workers := range []int{1, 2, 3} {
-			want := map[string]statusOf{}
-			for i := range inputs {
-				for j := range inputs[i].Vehicles {
-					h := &inputs[i].Vehicles[j]
-					st, rule := c.Status(h, asOf)
-					p := 0
-					if workers > 1 {
-						p = retention.PartitionOf(h.Vehicle.Customer, workers)
-					}
-					want[h.Vehicle.VIN] = statusOf{st, rule, p}
-					seen[st] = true
-				}
-			}
 			for _, store := range stores {
+				want := map[string]statusOf{}
+				for i := range inputs {
+					for j := range inputs[i].Vehicles {
+						h := &inputs[i].Vehicles[j]
+						st, rule := c.Status(h, asOf)
+						want[h.Vehicle.VIN] = statusOf{st, rule, share(store.s, workers, &h.Vehicle)}
+						seen[st] = true
+					}
+				}
 				t.Run(fmt.Sprintf("%s/dealer=%q/workers=%d", store.name, dealer, workers), func(t *testing.T) {
 					got := map[string]statusOf{}
 					last := make([]string, max(workers, 1)) // the partition's last VIN
@@ -112,8 +129,10 @@ func TestStatusesStop(t *testing.T) {
 		// call each at the same time, so some calls may come while the
 		// failure is on its way: the count is exact on 1 worker, and on
 		// the late rows, which are all after it.
-		for _, r := range []retention.StatusReader{s, lateRows{1000}} {
+		for _, r := range []retention.StatusReader{s, factsOnly{s}, lateRows{1000}, lateRanges{lateRows{1000}}} {
 			_, late := r.(lateRows)
+			_, lateRange := r.(lateRanges)
+			late = late || lateRange
 			var mu sync.Mutex
 			calls := 0
 			err := e.Statuses(ctx, r, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
@@ -135,21 +154,53 @@ func TestStatusesStop(t *testing.T) {
 
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
-		err := e.Statuses(cancelled, s, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
-			return nil
-		})
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("%d workers: cancelled: Statuses = %v, want %v", workers, err, context.Canceled)
+		for _, r := range []retention.StatusReader{s, factsOnly{s}} {
+			err := e.Statuses(cancelled, r, asOf, workers, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+				return nil
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%T, %d workers: cancelled: Statuses = %v, want %v", r, workers, err, context.Canceled)
+			}
 		}
 	}
-	// A store's error comes back as it is.
+	// A store's error comes back as it is: from the facts of a partition
+	// or a range, or from the split.
 	broken := errors.New("disk on fire")
-	err := e.Statuses(ctx, failingFacts{broken}, asOf, 2, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
-		return nil
-	})
-	if !errors.Is(err, broken) || !strings.Contains(err.Error(), "disk on fire") {
-		t.Errorf("store's error: Statuses = %v, want %v", err, broken)
+	for _, r := range []retention.StatusReader{failingFacts{broken}, failingRanges{failingFacts{broken}, false},
+		failingRanges{failingFacts{broken}, true}} {
+		err := e.Statuses(ctx, r, asOf, 2, func(int, *retention.StatusFacts, retention.Status, classify.Rule) error {
+			return nil
+		})
+		if !errors.Is(err, broken) || !strings.Contains(err.Error(), "disk on fire") {
+			t.Errorf("%+v: store's error: Statuses = %v, want %v", r, err, broken)
+		}
 	}
+}
+
+// factsOnly hides all but the StatusFacts of a StatusReader, VIN ranges
+// included: Statuses partitions it by customer.
+type factsOnly struct{ r retention.StatusReader }
+
+func (r factsOnly) StatusFacts(ctx context.Context, f retention.HistoryFilter, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return r.r.StatusFacts(ctx, f, w)
+}
+
+// failingRanges is a StatusRangeReader whose split fails, when split is
+// set, or else every stream.
+type failingRanges struct {
+	failingFacts
+	split bool
+}
+
+func (r failingRanges) SplitVINs(_ context.Context, n int) ([]string, error) {
+	if r.split {
+		return nil, r.err
+	}
+	return []string{"M"}, nil
+}
+
+func (r failingRanges) StatusFactsIn(context.Context, retention.VINRange, retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	return r.StatusFacts(context.Background(), retention.HistoryFilter{}, retention.StatusWindows{})
 }
 
 // failingFacts is a StatusReader whose every stream fails.
@@ -177,4 +228,24 @@ func (r lateRows) StatusFacts(ctx context.Context, f retention.HistoryFilter, w 
 			}
 		}
 	}
+}
+
+// lateRanges is lateRows split by VIN (a StatusRangeReader): range p holds
+// the VINs of partition p, "P<p>-V…", and yields them as lateRows does.
+type lateRanges struct{ lateRows }
+
+func (r lateRanges) SplitVINs(_ context.Context, n int) ([]string, error) {
+	var out []string
+	for p := 1; p < n; p++ {
+		out = append(out, fmt.Sprintf("P%d", p))
+	}
+	return out, nil
+}
+
+func (r lateRanges) StatusFactsIn(ctx context.Context, vins retention.VINRange, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
+	p := 0
+	if vins.From != "" {
+		p = int(vins.From[1] - '0')
+	}
+	return r.StatusFacts(ctx, retention.HistoryFilter{Partition: p, Partitions: 2}, w)
 }

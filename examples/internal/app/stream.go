@@ -161,6 +161,18 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 	if n <= 1 {
 		return fn(ctx, retention.HistoryFilter{})
 	}
+	return inParallel(ctx, n, func(ctx context.Context, p int) error {
+		return fn(ctx, retention.HistoryFilter{Partition: p, Partitions: n})
+	})
+}
+
+// inParallel runs fn(p) for each p in 0..n-1, each on its own goroutine
+// (fn(0) alone, on this one, when n ≤ 1), and returns the first error; the
+// others' contexts are then cancelled.
+func inParallel(ctx context.Context, n int, fn func(ctx context.Context, p int) error) error {
+	if n <= 1 {
+		return fn(ctx, 0)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var once sync.Once
@@ -168,7 +180,7 @@ func partitioned(ctx context.Context, n int, fn func(ctx context.Context, f rete
 	var wg sync.WaitGroup
 	for p := range n {
 		wg.Go(func() {
-			if err := fn(ctx, retention.HistoryFilter{Partition: p, Partitions: n}); err != nil {
+			if err := fn(ctx, p); err != nil {
 				once.Do(func() { first = err; cancel() })
 			}
 		})
