@@ -461,3 +461,22 @@ func TestDayFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestTouchSpecs: every touch has its row of POLICY.md §10 in the table,
+// and a touch outside it is a phone call by the dealer's DCRC.
+func TestTouchSpecs(t *testing.T) {
+	for _, touch := range retention.Touches() {
+		if int(touch) >= len(touchSpecs) || touchSpecs[touch].owner == 0 {
+			t.Errorf("%s: no row in touchSpecs", touch)
+		}
+	}
+	if n := len(retention.Touches()) + 1; len(touchSpecs) != n {
+		t.Errorf("touchSpecs has %d rows, want %d (one per touch, after the zero touch)", len(touchSpecs), n)
+	}
+	want := spec{owner: retention.DealerDCRC, channel: retention.Phone}
+	for _, touch := range []retention.Touch{0, retention.Touch(len(touchSpecs)), 255} {
+		if diff := cmp.Diff(want, specOf(touch), cmp.AllowUnexported(spec{})); diff != "" {
+			t.Errorf("specOf(%d) (-want +got):\n%s", touch, diff)
+		}
+	}
+}

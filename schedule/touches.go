@@ -27,61 +27,39 @@ type spec struct {
 	episode   bool // open for RecallExpiryDays instead of ExpiryDays
 }
 
-// specOf returns the row of POLICY.md §10 for a touch.
+// touchSpecs are the rows of POLICY.md §10, by touch: a table, so that
+// the planner's look-ups, several per candidate task, are one load each.
+var touchSpecs = [...]spec{
+	retention.SaleFollowup3D:      {owner: retention.DealerSales, channel: retention.Phone},
+	retention.SaleFollowup7D:      {owner: retention.OEMCallCentre, channel: retention.SMS, sampled: true},
+	retention.SaleFollowup1M:      {owner: retention.SalesConsultant, channel: retention.Phone},
+	retention.FirstServiceSMS:     {owner: retention.OEMCallCentre, channel: retention.SMS},
+	retention.FirstServiceCall:    {owner: retention.DealerDCRC, channel: retention.Phone, preferred: true},
+	retention.MaintenanceDue:      {owner: retention.DealerDCRC, channel: retention.Phone, preferred: true},
+	retention.InspectionDue:       {owner: retention.DealerDCRC, channel: retention.SMS},
+	retention.ServiceFollowup2D:   {owner: retention.DealerDCRC, channel: retention.Phone},
+	retention.ServiceFollowup4D:   {owner: retention.OEMCallCentre, channel: retention.SMS, sampled: true},
+	retention.LostContactCard:     {owner: retention.DealerDCRC, channel: retention.Mail, episode: true},
+	retention.LostRecall:          {owner: retention.DealerDCRC, channel: retention.Phone, cat: marketing, rank: 1, episode: true},
+	retention.ChurnRiskRecall:     {owner: retention.DealerDCRC, channel: retention.Phone, cat: marketing, rank: 2, episode: true},
+	retention.WarrantyExpiry:      {owner: retention.DealerDCRC, channel: retention.Phone, cat: marketing, rank: 3},
+	retention.InsuranceRenewal:    {owner: retention.DealerDCRC, channel: retention.Phone, cat: marketing, rank: 4},
+	retention.MileageMilestone:    {owner: retention.DealerDCRC, channel: retention.SMS, cat: marketing, rank: 5},
+	retention.WeatherAlert:        {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 6},
+	retention.Birthday:            {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 7},
+	retention.Holiday:             {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 8},
+	retention.WinterCare:          {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 9},
+	retention.SwingCare:           {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 10},
+	retention.FirstOwnerKnowledge: {owner: retention.DealerDCRC, channel: retention.SMS, cat: care, rank: 11},
+}
+
+// specOf returns the row of POLICY.md §10 for a touch, and for a touch
+// outside the table a phone call by the dealer's DCRC.
 func specOf(t retention.Touch) spec {
-	const (
-		sales   = retention.DealerSales
-		consult = retention.SalesConsultant
-		dcrc    = retention.DealerDCRC
-		oem     = retention.OEMCallCentre
-		phone   = retention.Phone
-		sms     = retention.SMS
-	)
-	switch t {
-	case retention.SaleFollowup3D:
-		return spec{owner: sales, channel: phone}
-	case retention.SaleFollowup7D:
-		return spec{owner: oem, channel: sms, sampled: true}
-	case retention.SaleFollowup1M:
-		return spec{owner: consult, channel: phone}
-	case retention.FirstServiceSMS:
-		return spec{owner: oem, channel: sms}
-	case retention.FirstServiceCall:
-		return spec{owner: dcrc, channel: phone, preferred: true}
-	case retention.MaintenanceDue:
-		return spec{owner: dcrc, channel: phone, preferred: true}
-	case retention.InspectionDue:
-		return spec{owner: dcrc, channel: sms}
-	case retention.ServiceFollowup2D:
-		return spec{owner: dcrc, channel: phone}
-	case retention.ServiceFollowup4D:
-		return spec{owner: oem, channel: sms, sampled: true}
-	case retention.LostContactCard:
-		return spec{owner: dcrc, channel: retention.Mail, episode: true}
-	case retention.LostRecall:
-		return spec{owner: dcrc, channel: phone, cat: marketing, rank: 1, episode: true}
-	case retention.ChurnRiskRecall:
-		return spec{owner: dcrc, channel: phone, cat: marketing, rank: 2, episode: true}
-	case retention.WarrantyExpiry:
-		return spec{owner: dcrc, channel: phone, cat: marketing, rank: 3}
-	case retention.InsuranceRenewal:
-		return spec{owner: dcrc, channel: phone, cat: marketing, rank: 4}
-	case retention.MileageMilestone:
-		return spec{owner: dcrc, channel: sms, cat: marketing, rank: 5}
-	case retention.WeatherAlert:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 6}
-	case retention.Birthday:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 7}
-	case retention.Holiday:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 8}
-	case retention.WinterCare:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 9}
-	case retention.SwingCare:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 10}
-	case retention.FirstOwnerKnowledge:
-		return spec{owner: dcrc, channel: sms, cat: care, rank: 11}
+	if int(t) < len(touchSpecs) && touchSpecs[t].owner != 0 {
+		return touchSpecs[t]
 	}
-	return spec{owner: dcrc, channel: phone}
+	return spec{owner: retention.DealerDCRC, channel: retention.Phone}
 }
 
 // basisPoints is a sample rate in 1/10,000.
