@@ -50,7 +50,8 @@ func SplitVINs(sorted []string, n int) []string {
 // that SplitVINs splits count VINs at for n: ⌈k·count/n'⌉ for k from 1 to
 // n'−1, where n' is n taken as at most count, so that VIN i falls in range
 // ⌊i·n'/count⌋. A store that reads its VINs in order finds each split
-// from the last, as many VINs further on.
+// from the one before it, as many VINs further on as their positions
+// differ.
 func SplitPositions(count, n int) []int {
 	n = min(n, count)
 	if n <= 1 {
