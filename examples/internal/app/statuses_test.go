@@ -19,9 +19,9 @@ import (
 
 // statusOf is what Statuses says of one vehicle.
 type statusOf struct {
-	Status    retention.Status
-	Rule      classify.Rule
-	Partition int
+	Status retention.Status
+	Rule   classify.Rule
+	Share  int
 }
 
 // TestStatuses: the statuses from the store's aggregates, on 1, 2 and 3
@@ -81,14 +81,14 @@ func TestStatuses(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/dealer=%q/workers=%d", store.name, dealer, workers), func(t *testing.T) {
 					got := map[string]statusOf{}
-					last := make([]string, max(workers, 1)) // the partition's last VIN
+					last := make([]string, max(workers, 1)) // the share's last VIN
 					var mu sync.Mutex
 					err := e.Statuses(ctx, store.s, asOf, workers,
 						func(p int, f *retention.StatusFacts, st retention.Status, rule classify.Rule) error {
 							mu.Lock()
 							defer mu.Unlock()
 							if f.VIN <= last[p] {
-								return fmt.Errorf("partition %d: %s after %s", p, f.VIN, last[p])
+								return fmt.Errorf("share %d: %s after %s", p, f.VIN, last[p])
 							}
 							last[p] = f.VIN
 							got[f.VIN] = statusOf{st, rule, p}
@@ -124,11 +124,12 @@ func TestStatusesStop(t *testing.T) {
 	s, e, asOf := network(t)
 	stop := errors.New("stop")
 	for _, workers := range []int{1, 2} {
-		// The store, and one whose partitions after the first have their
-		// rows only once the first has failed. On the store, 2 partitions
-		// call each at the same time, so some calls may come while the
-		// failure is on its way: the count is exact on 1 worker, and on
-		// the late rows, which are all after it.
+		// The store, by VIN range and by customer partition, and readers
+		// whose shares after the first have their rows only once the
+		// first has failed, by partition and by range. On the store, 2
+		// shares call each at the same time, so some calls may come while
+		// the failure is on its way: the count is exact on 1 worker, and
+		// on the late rows, which are all after it.
 		for _, r := range []retention.StatusReader{s, factsOnly{s}, lateRows{1000}, lateRanges{lateRows{1000}}} {
 			_, late := r.(lateRows)
 			_, lateRange := r.(lateRanges)
