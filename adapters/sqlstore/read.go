@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
@@ -342,20 +343,17 @@ func (s *Store) StatusFacts(ctx context.Context, f retention.HistoryFilter, w re
 // reads only the range's part of their index by vehicle.
 func (s *Store) StatusFactsIn(ctx context.Context, r retention.VINRange, w retention.StatusWindows) iter.Seq2[retention.StatusFacts, error] {
 	return s.statusFacts(ctx, "sqlstore.StatusFactsIn", w, func(args *[]any) (vehicles, visits string) {
-		bound := func(op, vin string) {
-			if vin != "" {
-				*args = append(*args, vin)
-				n := len(*args)
-				vehicles += fmt.Sprintf(" AND v.vin %s $%d", op, n)
-				visits += fmt.Sprintf(" AND i.vin %s $%d", op, n)
+		var conds []string // on the vehicles' VIN
+		for _, b := range []struct{ op, vin string }{{">=", r.From}, {"<", r.Before}} {
+			if b.vin != "" {
+				*args = append(*args, b.vin)
+				conds = append(conds, fmt.Sprintf("vin %s $%d", b.op, len(*args)))
 			}
 		}
-		bound(">=", r.From)
-		bound("<", r.Before)
-		if vehicles != "" {
-			vehicles = " WHERE" + vehicles[len(" AND"):]
+		if len(conds) == 0 {
+			return "", ""
 		}
-		return vehicles, visits
+		return " WHERE v." + strings.Join(conds, " AND v."), " AND i." + strings.Join(conds, " AND i.")
 	})
 }
 

@@ -36,7 +36,8 @@ func (e *Engine) Statuses(ctx context.Context, s retention.StatusReader, asOf da
 	each func(p int, f *retention.StatusFacts, st retention.Status, rule classify.Rule) error) error {
 	c := e.Planner.Classifier()
 	w := c.StatusWindows(asOf)
-	classify := func(ctx context.Context, p int, facts iter.Seq2[retention.StatusFacts, error]) error {
+	// share classifies the facts of share p as they come.
+	share := func(ctx context.Context, p int, facts iter.Seq2[retention.StatusFacts, error]) error {
 		var x retention.StatusFacts // one per share: each sees a pointer
 		for f, err := range facts {
 			if err != nil {
@@ -60,10 +61,10 @@ func (e *Engine) Statuses(ctx context.Context, s retention.StatusReader, asOf da
 		}
 		ranges := retention.VINRangesAt(splits)
 		return inParallel(ctx, len(ranges), func(ctx context.Context, p int) error {
-			return classify(ctx, p, rr.StatusFactsIn(ctx, ranges[p], w))
+			return share(ctx, p, rr.StatusFactsIn(ctx, ranges[p], w))
 		})
 	}
 	return partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
-		return classify(ctx, f.Partition, s.StatusFacts(ctx, f, w))
+		return share(ctx, f.Partition, s.StatusFacts(ctx, f, w))
 	})
 }

@@ -116,7 +116,7 @@ func TestStatuses(t *testing.T) {
 }
 
 // TestStatusesStop: an error of each, or of the store, is returned and
-// stops every partition: the others call each no more, even with rows their
+// stops every share: the others call each no more, even with rows their
 // store read before it saw the cancellation; a cancelled context stops
 // them too.
 func TestStatusesStop(t *testing.T) {
