@@ -8,7 +8,9 @@
 //
 //  1. the full evaluation in memory (status, stage, mileage, next service,
 //     tiers and the day's plan) against a loop that reads every visit once;
-//     and the same on 2 workers against 1;
+//     and the same on 2 workers against 1; and, against the same floor,
+//     parts of it by themselves (the status, the mileage estimate, the
+//     classification without the plan);
 //  2. the same evaluation streamed from SQLite (one pass; the tiers set the
 //     tasks' priorities at the end) against a bare SELECT of the rows, on 1
 //     worker and on 2 (two partitions, two connections);
@@ -201,13 +203,47 @@ func bench(c config, out io.Writer) error {
 				return fmt.Sprintf("full evaluation, %d worker(s)", workers), nil
 			}
 		}
+		// Parts of the evaluation, each by itself over the whole network:
+		// what share of ratio 1 each takes.
+		cl := e.Planner.Classifier()
+		byVehicle := func(what string, fn func(h *retention.VehicleHistory) int64) func() (string, error) {
+			return func() (string, error) {
+				var sum int64
+				for i := range inputs {
+					for j := range inputs[i].Vehicles {
+						sum += fn(&inputs[i].Vehicles[j])
+					}
+				}
+				sink.Add(sum)
+				return what, nil
+			}
+		}
+		status := byVehicle("the status", func(h *retention.VehicleHistory) int64 {
+			st, _ := cl.Status(h, c.asOf)
+			return int64(st)
+		})
+		mileage := byVehicle("the mileage estimate", func(h *retention.VehicleHistory) int64 {
+			m := e.Policy.EstimateMileage(&h.Vehicle, h.Visits, cl.Rules(h.Vehicle.Model), c.asOf)
+			return m.Rate.Km
+		})
+		classification := func() (string, error) {
+			var n int64
+			for i := range inputs {
+				n += int64(len(cl.Customer(&inputs[i], c.asOf).Vehicles))
+			}
+			sink.Add(n)
+			return "the classification", nil
+		}
 		// The runs in memory are short and their spread on a shared machine
 		// wide, so they are repeated at least minMemRepeats times.
 		inMemory := max(c.repeats, minMemRepeats)
 		fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
-		ss, err := interleave(inMemory, floor, eval(1), eval(2))
+		ss, err := interleave(inMemory, floor, eval(1), eval(2), status, mileage, classification)
 		if err != nil {
 			return err
+		}
+		perVehicle := func(s *sample) string {
+			return fmt.Sprintf("%.2f µs per vehicle", float64(s.median().Nanoseconds())/1e3/float64(len(ds.Vehicles)))
 		}
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)
@@ -216,8 +252,13 @@ func bench(c config, out io.Writer) error {
 		allocs := float64(m1.Mallocs-m0.Mallocs) / float64(len(ds.Vehicles))
 		bytes := float64(m1.TotalAlloc-m0.TotalAlloc) / float64(len(ds.Vehicles))
 		rows = append(rows,
-			row{"1. memory: evaluation / scan floor", ss[1], ss[0], "≤ 3×", fmt.Sprintf("%.0f allocs, %.0f B per vehicle", allocs, bytes)},
-			row{"   2 workers: evaluation / 1 worker", ss[2], ss[1], "≤ 0.59× (≥ 1.7× faster)", ""})
+			row{"1. memory: evaluation / scan floor", ss[1], ss[0], "≤ 3×", fmt.Sprintf("%s (floor %s); %.0f allocs, %.0f B per vehicle",
+				perVehicle(ss[1]), perVehicle(ss[0]), allocs, bytes)},
+			row{"   2 workers: evaluation / 1 worker", ss[2], ss[1], "≤ 0.59× (≥ 1.7× faster)", ""},
+			row{"   part: the status alone / scan floor", ss[3], ss[0], "", perVehicle(ss[3]) + "; Classifier.Status"},
+			row{"   part: the mileage estimate alone / scan floor", ss[4], ss[0], "", perVehicle(ss[4]) + "; Policy.EstimateMileage"},
+			row{"   part: the classification, no plan / scan floor", ss[5], ss[0], "", perVehicle(ss[5]) +
+				"; Classifier.Customer: status, flags, stage, mileage, next service, value"})
 	}
 
 	// The stores: every import first, so that the network in memory can

@@ -24,7 +24,8 @@ func TestBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"1. memory: evaluation / scan floor", "2 workers", "2. SQLite: streamed evaluation / bare SELECT",
+	for _, want := range []string{"1. memory: evaluation / scan floor", "2 workers", "part: the status alone", "part: the mileage estimate alone",
+		"part: the classification, no plan", "2. SQLite: streamed evaluation / bare SELECT",
 		"SQLite: streamed / bare read of the store's own query",
 		"3. SQLite: statuses by dcrc / hand-written SQL", "SQLite: statuses by dcrc on 2 workers / hand-written SQL", "peak heap, the plan handed out as it goes", "peak heap, the plan saved (dcrc plan)", "the network grown by dealers", "saved, the network grown by dealers"} {
 		if !strings.Contains(got, want) {
