@@ -182,83 +182,9 @@ func bench(c config, out io.Writer) error {
 
 	// 1. In memory.
 	if !c.heapOnly {
-		var sink atomic.Int64
-		floor := func() (string, error) {
-			var sum int64
-			for i := range inputs {
-				for j := range inputs[i].Vehicles {
-					for k := range inputs[i].Vehicles[j].Visits {
-						v := &inputs[i].Vehicles[j].Visits[k]
-						sum += int64(v.OdometerKm) + int64(v.OpenedOn.DaysSinceEpoch()) + int64(len(v.Dealer)) + int64(v.Kind)
-					}
-				}
-			}
-			sink.Add(sum)
-			return "read every visit once", nil
-		}
-		eval := func(workers int) func() (string, error) {
-			return func() (string, error) {
-				p := e.Planner.PlanParallel(inputs, c.asOf, workers)
-				sink.Add(int64(len(p.Tasks)))
-				return fmt.Sprintf("full evaluation, %d worker(s)", workers), nil
-			}
-		}
-		// Parts of the evaluation, each by itself over the whole network:
-		// what share of ratio 1 each takes.
-		cl := e.Planner.Classifier()
-		byVehicle := func(what string, fn func(h *retention.VehicleHistory) int64) func() (string, error) {
-			return func() (string, error) {
-				var sum int64
-				for i := range inputs {
-					for j := range inputs[i].Vehicles {
-						sum += fn(&inputs[i].Vehicles[j])
-					}
-				}
-				sink.Add(sum)
-				return what, nil
-			}
-		}
-		status := byVehicle("the status", func(h *retention.VehicleHistory) int64 {
-			st, _ := cl.Status(h, c.asOf)
-			return int64(st)
-		})
-		mileage := byVehicle("the mileage estimate", func(h *retention.VehicleHistory) int64 {
-			m := e.Policy.EstimateMileage(&h.Vehicle, h.Visits, cl.Rules(h.Vehicle.Model), c.asOf)
-			return m.Rate.Km
-		})
-		classification := func() (string, error) {
-			var n int64
-			for i := range inputs {
-				n += int64(len(cl.Customer(&inputs[i], c.asOf).Vehicles))
-			}
-			sink.Add(n)
-			return "the classification", nil
-		}
-		// The runs in memory are short and their spread on a shared machine
-		// wide, so they are repeated at least minMemRepeats times.
-		inMemory := max(c.repeats, minMemRepeats)
-		fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
-		ss, err := interleave(inMemory, floor, eval(1), eval(2), status, mileage, classification)
-		if err != nil {
+		if rows, err = memoryRows(e, inputs, len(ds.Vehicles), c, out); err != nil {
 			return err
 		}
-		perVehicle := func(s *sample) string {
-			return fmt.Sprintf("%.2f µs per vehicle", float64(s.median().Nanoseconds())/1e3/float64(len(ds.Vehicles)))
-		}
-		var m0, m1 runtime.MemStats
-		runtime.ReadMemStats(&m0)
-		e.Planner.PlanParallel(inputs, c.asOf, 1)
-		runtime.ReadMemStats(&m1)
-		allocs := float64(m1.Mallocs-m0.Mallocs) / float64(len(ds.Vehicles))
-		bytes := float64(m1.TotalAlloc-m0.TotalAlloc) / float64(len(ds.Vehicles))
-		rows = append(rows,
-			row{"1. memory: evaluation / scan floor", ss[1], ss[0], "≤ 3×", fmt.Sprintf("%s (floor %s); %.0f allocs, %.0f B per vehicle",
-				perVehicle(ss[1]), perVehicle(ss[0]), allocs, bytes)},
-			row{"   2 workers: evaluation / 1 worker", ss[2], ss[1], "≤ 0.59× (≥ 1.7× faster)", ""},
-			row{"   part: the status alone / scan floor", ss[3], ss[0], "", perVehicle(ss[3]) + "; Classifier.Status"},
-			row{"   part: the mileage estimate alone / scan floor", ss[4], ss[0], "", perVehicle(ss[4]) + "; Policy.EstimateMileage"},
-			row{"   part: the classification, no plan / scan floor", ss[5], ss[0], "", perVehicle(ss[5]) +
-				"; Classifier.Customer: status, flags, stage, mileage, next service, value"})
 	}
 
 	// The stores: every import first, so that the network in memory can
@@ -394,6 +320,90 @@ func bench(c config, out io.Writer) error {
 	}
 	fmt.Fprintln(out)
 	return nil
+}
+
+// memoryRows measures the evaluation of the network in memory (ratio 1):
+// the full evaluation on 1 and 2 workers, three parts of it by themselves,
+// and the floor, a loop that reads every visit once.
+func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c config, out io.Writer) ([]row, error) {
+	var sink atomic.Int64
+	floor := func() (string, error) {
+		var sum int64
+		for i := range inputs {
+			for j := range inputs[i].Vehicles {
+				for k := range inputs[i].Vehicles[j].Visits {
+					v := &inputs[i].Vehicles[j].Visits[k]
+					sum += int64(v.OdometerKm) + int64(v.OpenedOn.DaysSinceEpoch()) + int64(len(v.Dealer)) + int64(v.Kind)
+				}
+			}
+		}
+		sink.Add(sum)
+		return "read every visit once", nil
+	}
+	eval := func(workers int) func() (string, error) {
+		return func() (string, error) {
+			p := e.Planner.PlanParallel(inputs, c.asOf, workers)
+			sink.Add(int64(len(p.Tasks)))
+			return fmt.Sprintf("full evaluation, %d worker(s)", workers), nil
+		}
+	}
+	// Parts of the evaluation, each by itself over the whole network:
+	// what share of ratio 1 each takes.
+	cl := e.Planner.Classifier()
+	byVehicle := func(what string, fn func(h *retention.VehicleHistory) int64) func() (string, error) {
+		return func() (string, error) {
+			var sum int64
+			for i := range inputs {
+				for j := range inputs[i].Vehicles {
+					sum += fn(&inputs[i].Vehicles[j])
+				}
+			}
+			sink.Add(sum)
+			return what, nil
+		}
+	}
+	status := byVehicle("the status", func(h *retention.VehicleHistory) int64 {
+		st, _ := cl.Status(h, c.asOf)
+		return int64(st)
+	})
+	mileage := byVehicle("the mileage estimate", func(h *retention.VehicleHistory) int64 {
+		m := e.Policy.EstimateMileage(&h.Vehicle, h.Visits, cl.Rules(h.Vehicle.Model), c.asOf)
+		return m.Rate.Km
+	})
+	classification := func() (string, error) {
+		var n int64
+		for i := range inputs {
+			n += int64(len(cl.Customer(&inputs[i], c.asOf).Vehicles))
+		}
+		sink.Add(n)
+		return "the classification", nil
+	}
+	// The runs in memory are short and their spread on a shared machine
+	// wide, so they are repeated at least minMemRepeats times.
+	inMemory := max(c.repeats, minMemRepeats)
+	fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
+	ss, err := interleave(inMemory, floor, eval(1), eval(2), status, mileage, classification)
+	if err != nil {
+		return nil, err
+	}
+	perVehicle := func(s *sample) string {
+		return fmt.Sprintf("%.2f µs per vehicle", float64(s.median().Nanoseconds())/1e3/float64(vehicles))
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	e.Planner.PlanParallel(inputs, c.asOf, 1)
+	runtime.ReadMemStats(&m1)
+	allocs := float64(m1.Mallocs-m0.Mallocs) / float64(vehicles)
+	bytes := float64(m1.TotalAlloc-m0.TotalAlloc) / float64(vehicles)
+	return []row{
+		{"1. memory: evaluation / scan floor", ss[1], ss[0], "≤ 3×", fmt.Sprintf("%s (floor %s); %.0f allocs, %.0f B per vehicle",
+			perVehicle(ss[1]), perVehicle(ss[0]), allocs, bytes)},
+		{"   2 workers: evaluation / 1 worker", ss[2], ss[1], "≤ 0.59× (≥ 1.7× faster)", ""},
+		{"   part: the status alone / scan floor", ss[3], ss[0], "", perVehicle(ss[3]) + "; Classifier.Status"},
+		{"   part: the mileage estimate alone / scan floor", ss[4], ss[0], "", perVehicle(ss[4]) + "; Policy.EstimateMileage"},
+		{"   part: the classification, no plan / scan floor", ss[5], ss[0], "", perVehicle(ss[5]) +
+			"; Classifier.Customer: status, flags, stage, mileage, next service, value"},
+	}, nil
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
