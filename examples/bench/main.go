@@ -386,6 +386,7 @@ func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c 
 	if err != nil {
 		return nil, err
 	}
+	floorS, eval1, eval2, statusS, mileageS, classifyS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5]
 	perVehicle := func(s *sample) string {
 		return fmt.Sprintf("%.2f µs per vehicle", float64(s.median().Nanoseconds())/1e3/float64(vehicles))
 	}
@@ -396,12 +397,12 @@ func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c 
 	allocs := float64(m1.Mallocs-m0.Mallocs) / float64(vehicles)
 	bytes := float64(m1.TotalAlloc-m0.TotalAlloc) / float64(vehicles)
 	return []row{
-		{"1. memory: evaluation / scan floor", ss[1], ss[0], "≤ 3×", fmt.Sprintf("%s (floor %s); %.0f allocs, %.0f B per vehicle",
-			perVehicle(ss[1]), perVehicle(ss[0]), allocs, bytes)},
-		{"   2 workers: evaluation / 1 worker", ss[2], ss[1], "≤ 0.59× (≥ 1.7× faster)", ""},
-		{"   part: the status alone / scan floor", ss[3], ss[0], "", perVehicle(ss[3]) + "; Classifier.Status"},
-		{"   part: the mileage estimate alone / scan floor", ss[4], ss[0], "", perVehicle(ss[4]) + "; Policy.EstimateMileage"},
-		{"   part: the classification, no plan / scan floor", ss[5], ss[0], "", perVehicle(ss[5]) +
+		{"1. memory: evaluation / scan floor", eval1, floorS, "≤ 3×", fmt.Sprintf("%s (floor %s); %.0f allocs, %.0f B per vehicle",
+			perVehicle(eval1), perVehicle(floorS), allocs, bytes)},
+		{"   2 workers: evaluation / 1 worker", eval2, eval1, "≤ 0.59× (≥ 1.7× faster)", ""},
+		{"   part: the status alone / scan floor", statusS, floorS, "", perVehicle(statusS) + "; Classifier.Status"},
+		{"   part: the mileage estimate alone / scan floor", mileageS, floorS, "", perVehicle(mileageS) + "; Policy.EstimateMileage"},
+		{"   part: the classification, no plan / scan floor", classifyS, floorS, "", perVehicle(classifyS) +
 			"; Classifier.Customer: status, flags, stage, mileage, next service, value"},
 	}, nil
 }
