@@ -534,23 +534,25 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	if err != nil {
 		return nil, err
 	}
+	bareS, stream1, sqlS, facts1S, historiesS, stream2, facts2S, ownS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5], ss[6], ss[7]
 	disagree := disagreements(out, name+", store facts", sqlStatus, facts1...) +
 		disagreements(out, name+", store facts on 2 workers", sqlStatus, facts2...) +
 		disagreements(out, name+", histories", sqlStatus, historyStatus)
 	rows := []row{
-		{fmt.Sprintf("2. %s: streamed evaluation / bare SELECT", name), ss[1], ss[0], "≤ 1.3×", "1 worker"},
-		{fmt.Sprintf("   %s: streamed on 2 workers / bare SELECT", name), ss[5], ss[0], "≤ 1.3×", "2 partitions, 2 connections"},
-		{fmt.Sprintf("   %s: streamed / bare read of the store's own query", name), ss[1], ss[7], "≤ 1.3×",
+		{fmt.Sprintf("2. %s: streamed evaluation / bare SELECT", name), stream1, bareS, "≤ 1.3×", "1 worker"},
+		{fmt.Sprintf("   %s: streamed on 2 workers / bare SELECT", name), stream2, bareS, "≤ 1.3×", "2 partitions, 2 connections"},
+		{fmt.Sprintf("   %s: streamed / bare read of the store's own query", name), stream1, ownS, "≤ 1.3×",
 			"1 worker; the store reads each vehicle's columns once, not once per visit"},
-		{fmt.Sprintf("3. %s: statuses by dcrc / hand-written SQL", name), ss[3], ss[2], "≤ 1×",
+		{fmt.Sprintf("3. %s: statuses by dcrc / hand-written SQL", name), facts1S, sqlS, "≤ 1×",
 			fmt.Sprintf("%d vehicles, %d disagreements (the three dcrc paths)", len(sqlStatus), disagree)},
-		{fmt.Sprintf("   %s: statuses by dcrc on 2 workers / hand-written SQL", name), ss[6], ss[2], "≤ 1×",
+		{fmt.Sprintf("   %s: statuses by dcrc on 2 workers / hand-written SQL", name), facts2S, sqlS, "≤ 1×",
 			"2 ranges of VINs, 2 connections (Engine.Statuses)"},
-		{fmt.Sprintf("   %s: statuses from full histories / SQL", name), ss[4], ss[2], "", "every repair order read"},
+		{fmt.Sprintf("   %s: statuses from full histories / SQL", name), historiesS, sqlS, "", "every repair order read"},
 	}
 	if d.TextRows != nil {
+		nativeS := ss[8]
 		rows = slices.Insert(rows, 3, row{fmt.Sprintf("   %s: streamed / native bare read of the store's own query", name),
-			ss[1], ss[8], "≤ 1.3×", "1 worker; the store reads its streams natively (Dialect.TextRows), not through database/sql"})
+			stream1, nativeS, "≤ 1.3×", "1 worker; the store reads its streams natively (Dialect.TextRows), not through database/sql"})
 	}
 	return rows, nil
 }
