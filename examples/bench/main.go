@@ -1,6 +1,6 @@
 // Command bench measures dcrc against honest floors and prints ratios.
 //
-//	go run ./examples/bench [--vehicles 1000000] [--repeats 5] [--postgres DSN] [--heap-only]
+//	go run ./examples/bench [--vehicles 1000000] [--repeats 5] [--postgres DSN] [--heap-only | --day-over-day]
 //
 // It generates a deterministic network (examples/demo: about 9 repair
 // orders per vehicle), then measures, interleaved and repeated (median and
@@ -31,12 +31,19 @@
 // evaluation. --heap-only measures the peak heaps alone, without the
 // timings (1–4): at the default size, where the time goes to the timings,
 // it is the quick way to see the heap at 100,000 and 1,000,000 vehicles.
+//
+// --day-over-day measures no time: it evaluates the network on 8
+// consecutive days around the as-of day and prints the share of the
+// customers whose evaluation (classification, tier or plan) differs from
+// the day before's, which bounds the work of a nightly run that evaluated
+// only those.
 package main
 
 import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,6 +81,7 @@ type config struct {
 	dir, pgDSN        string
 	asOf              date.Date
 	heapOnly          bool
+	dayOverDay        bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -85,8 +93,12 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&c.pgDSN, "postgres", os.Getenv("DCRC_POSTGRES_DSN"), "PostgreSQL DSN for the PostgreSQL measurements")
 	asOf := fs.String("as-of", "2026-11-22", "the day evaluated")
 	fs.BoolVar(&c.heapOnly, "heap-only", false, "measure the peak heaps alone, not the timings")
+	fs.BoolVar(&c.dayOverDay, "day-over-day", false, "print the share of customers whose evaluation changes from day to day, and measure nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.heapOnly && c.dayOverDay {
+		return errors.New("--heap-only and --day-over-day exclude each other")
 	}
 	var err error
 	if c.asOf, err = retention.ParseDate(*asOf); err != nil {
@@ -177,6 +189,9 @@ func bench(c config, out io.Writer) error {
 	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
 	if err != nil {
 		return err
+	}
+	if c.dayOverDay {
+		return dayOverDay(ds, e, c, out)
 	}
 	var rows []row
 
