@@ -12,14 +12,17 @@ import (
 	"github.com/rickb777/date"
 )
 
-// dayOverDayDays is how many consecutive days --day-over-day evaluates:
-// the as-of day in the middle.
-const dayOverDayDays = 8
+// --day-over-day evaluates dayOverDayDays consecutive days, the first
+// dayOverDayFirst days from the as-of day.
+const (
+	dayOverDayDays  = 8
+	dayOverDayFirst = -3
+)
 
 // customerDay is what one day's evaluation says of a customer, each part
 // encoded so that two days compare as strings.
 type customerDay struct {
-	result   string // its classification.CustomerResult, less the tier
+	result   string // its classify.CustomerResult, less the tier
 	tier     string
 	plan     string // its tasks and deferrals, less the priority (the tier's)
 	vehicles int
@@ -34,12 +37,12 @@ type customerDay struct {
 // (retention.Mileage.OdometerOn, classify.VehicleResult.Reason). The
 // priority of a task is its customer's tier's.
 func customerDays(ev *app.Evaluation) (map[string]*customerDay, error) {
-	days := make(map[string]*customerDay, len(ev.Customers))
+	byID := make(map[string]*customerDay, len(ev.Customers))
 	of := func(id string) *customerDay {
-		d := days[id]
+		d := byID[id]
 		if d == nil {
 			d = &customerDay{}
-			days[id] = d
+			byID[id] = d
 		}
 		return d
 	}
@@ -69,7 +72,7 @@ func customerDays(ev *app.Evaluation) (map[string]*customerDay, error) {
 		}
 		of(t.Task.Customer).plan += string(b)
 	}
-	return days, nil
+	return byID, nil
 }
 
 // dayChange counts the customers whose evaluation differs between two
@@ -146,7 +149,7 @@ func dayOverDay(ds *retention.Dataset, e *app.Engine, c config, out io.Writer) e
 		mark(ds.Visits[i].OpenedOn, customerOf[ds.Visits[i].VIN])
 	}
 
-	first := retention.AddDays(c.asOf, -dayOverDayDays/2+1)
+	first := retention.AddDays(c.asOf, dayOverDayFirst)
 	fmt.Fprintf(out, "day over day: the customers whose evaluation differs from the day before's\n")
 	var yesterday map[string]*customerDay
 	var shares, vehicleShares []float64
