@@ -2,13 +2,18 @@ package main
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
+	"sync/atomic"
 
+	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/internal/app"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/schedule"
 	"github.com/rickb777/date"
 )
 
@@ -20,57 +25,61 @@ const (
 )
 
 // customerDay is what one day's evaluation says of a customer, each part
-// encoded so that two days compare as strings.
+// hashed so that two days compare in little memory at 1,000,000 vehicles.
 type customerDay struct {
-	result   string // its classify.CustomerResult, less the tier
-	tier     string
-	plan     string // its tasks and deferrals, less the priority (the tier's)
+	result   [sha256.Size]byte // its classify.CustomerResult, less the tier
+	tier     classify.Tier
+	plan     [sha256.Size]byte // its tasks and deferrals, less the priority (the tier's)
 	vehicles int
 }
 
-// customerDays returns what the evaluation says of each customer: its
+// customerDays returns what a day's plan says of each customer: its
 // classification (classify.CustomerResult, every exported field, its
-// vehicles' too), its tier, and its tasks and deferrals.
+// vehicles' too), its tier, and its tasks and deferrals, each part as the
+// hash of its JSON.
 //
 // The odometer estimate and the reasons of dcrc evaluate's output are not
 // compared: they are not stored in a result but the date applied to one
 // (retention.Mileage.OdometerOn, classify.VehicleResult.Reason). The
 // priority of a task is its customer's tier's.
-func customerDays(ev *app.Evaluation) (map[string]*customerDay, error) {
-	byID := make(map[string]*customerDay, len(ev.Customers))
-	of := func(id string) *customerDay {
-		d := byID[id]
-		if d == nil {
-			d = &customerDay{}
-			byID[id] = d
-		}
-		return d
-	}
-	for _, c := range ev.Plan.Customers { // what the library returns, not only what dcrc evaluate prints
-		d := of(c.ID)
-		d.tier, d.vehicles = c.Tier.String(), len(c.Vehicles)
+func customerDays(p *schedule.Plan) (map[string]*customerDay, error) {
+	byID := make(map[string]*customerDay, len(p.Customers))
+	for _, c := range p.Customers {
+		d := &customerDay{tier: c.Tier, vehicles: len(c.Vehicles)}
 		c.Tier = 0
 		b, err := json.Marshal(c)
 		if err != nil {
 			return nil, err
 		}
-		d.result = string(b)
+		d.result = sha256.Sum256(b)
+		byID[c.ID] = d
 	}
-	for _, t := range ev.Tasks { // a customer's tasks share a priority, so their order does not follow the tier
+	// A customer's tasks share a priority, so their order in the plan does
+	// not follow the tier.
+	plans := map[string][]byte{}
+	for _, t := range p.Tasks {
 		t.Priority = 0
 		b, err := json.Marshal(t)
 		if err != nil {
 			return nil, err
 		}
-		of(t.Customer).plan += string(b)
+		plans[t.Customer] = append(plans[t.Customer], b...)
 	}
-	for _, t := range ev.Deferred {
+	for _, t := range p.Deferred {
 		t.Task.Priority = 0
 		b, err := json.Marshal(t)
 		if err != nil {
 			return nil, err
 		}
-		of(t.Task.Customer).plan += string(b)
+		plans[t.Task.Customer] = append(plans[t.Task.Customer], b...)
+	}
+	for id, b := range plans {
+		d := byID[id]
+		if d == nil { // a plan classifies every customer it has tasks for; one it did not would count as changed
+			d = &customerDay{}
+			byID[id] = d
+		}
+		d.plan = sha256.Sum256(b)
 	}
 	return byID, nil
 }
@@ -80,14 +89,15 @@ func customerDays(ev *app.Evaluation) (map[string]*customerDay, error) {
 type dayChange struct {
 	customers, vehicles      int // of either day
 	changed, changedVehicles int
-	result, plan, tierOnly   int // customers whose classification, plan or tier alone differs
-	withRecord               int // changed customers with a record of the day
+	result, plan, tierOnly   int             // customers whose classification, plan or tier alone differs
+	withRecord               int             // changed customers with a record of the day
+	ids                      map[string]bool // the changed customers
 }
 
 // compareDays compares two days' customers; recorded holds the customers
 // with a record of the second day. A customer of one day only has changed.
 func compareDays(yesterday, today map[string]*customerDay, recorded map[string]bool) dayChange {
-	var ch dayChange
+	ch := dayChange{ids: map[string]bool{}}
 	none := &customerDay{}
 	count := func(id string) {
 		a, b := cmp.Or(yesterday[id], none), cmp.Or(today[id], none)
@@ -100,6 +110,7 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 		}
 		ch.changed++
 		ch.changedVehicles += vehicles
+		ch.ids[id] = true
 		if r {
 			ch.result++
 		}
@@ -124,14 +135,20 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 	return ch
 }
 
-// dayOverDay evaluates the network on consecutive days around the as-of day
-// and prints, for each day, the share of the customers whose evaluation
-// differs from the day before's, and why: their classification, their tier
-// alone, their plan; and how many of them have a record of that day (a
-// repair order opened, a vehicle delivered), without which only the passing
-// of time changed them. A nightly run that evaluated only those customers
-// would do this share of the full evaluation's work.
-func dayOverDay(ds *retention.Dataset, e *app.Engine, c config, out io.Writer) error {
+// dayOverDay evaluates the network (inputs, ds grouped by customer) on
+// consecutive days around the as-of day, as the engine's planner does for
+// dcrc evaluate without a dealer, and prints, for each day, the share of
+// the customers whose evaluation differs from the day before's, and why:
+// their classification, their tier alone, their plan; and how many of them
+// have a record of that day (a repair order opened, a vehicle delivered),
+// without which only the passing of time changed them. A nightly run that
+// evaluated only those customers would evaluate this share of them.
+//
+// Then it times, interleaved with ratio 1's floor and the full evaluation,
+// the evaluation of only the customers whose evaluation changed on the
+// as-of day: the least a run that re-evaluated only those would take, not
+// counting how it found them or ranked the tiers of the rest.
+func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.Engine, c config, out io.Writer) error {
 	recordOn := map[date.Date]map[string]bool{} // day → customers with a record of it
 	mark := func(d date.Date, customer string) {
 		if recordOn[d] == nil {
@@ -152,15 +169,20 @@ func dayOverDay(ds *retention.Dataset, e *app.Engine, c config, out io.Writer) e
 	first := retention.AddDays(c.asOf, dayOverDayFirst)
 	fmt.Fprintf(out, "day over day: the customers whose evaluation differs from the day before's\n")
 	var yesterday map[string]*customerDay
+	var changedOnAsOf map[string]bool
 	var shares, vehicleShares []float64
 	for k := range dayOverDayDays {
 		day := retention.AddDays(first, k)
-		today, err := customerDays(e.Evaluate(ds, day))
+		plan := e.Planner.PlanParallel(inputs, day, runtime.GOMAXPROCS(0))
+		today, err := customerDays(&plan)
 		if err != nil {
 			return err
 		}
 		if yesterday != nil {
 			ch := compareDays(yesterday, today, recordOn[day])
+			if day == c.asOf {
+				changedOnAsOf = ch.ids
+			}
 			pct := func(k int) string { return fmt.Sprintf("%.2f%%", 100*float64(k)/float64(ch.customers)) }
 			vehicles := float64(ch.changedVehicles) / float64(ch.vehicles)
 			fmt.Fprintf(out, "  %s: %s of %d customers (classification %s, plan %s, tier alone %s; %s with a record of the day), with %.2f%% of the vehicles\n",
@@ -173,5 +195,29 @@ func dayOverDay(ds *retention.Dataset, e *app.Engine, c config, out io.Writer) e
 	fmt.Fprintf(out, "  median %.2f%% of the customers (%.2f–%.2f%%), with %.2f%% of the vehicles (%.2f–%.2f%%), over %d days\n",
 		100*median(shares), 100*slices.Min(shares), 100*slices.Max(shares),
 		100*median(vehicleShares), 100*slices.Min(vehicleShares), 100*slices.Max(vehicleShares), len(shares))
+
+	var changed []classify.CustomerInput
+	for i := range inputs {
+		if changedOnAsOf[inputs[i].Customer.ID] {
+			changed = append(changed, inputs[i])
+		}
+	}
+	var sink atomic.Int64
+	repeats := max(c.repeats, minMemRepeats)
+	ss, err := interleave(repeats,
+		func() (string, error) { sink.Add(scanFloor(inputs)); return "floor", nil },
+		func() (string, error) {
+			sink.Add(int64(len(e.Planner.Plan(changed, c.asOf).Tasks)))
+			return "changed", nil
+		},
+		func() (string, error) { sink.Add(int64(len(e.Planner.Plan(inputs, c.asOf).Tasks))); return "full", nil })
+	if err != nil {
+		return err
+	}
+	floorS, changedS, fullS := ss[0], ss[1], ss[2]
+	ratio := func(s *sample) float64 { return float64(s.median()) / float64(floorS.median()) }
+	fmt.Fprintf(out, "evaluating only the %d customers changed on %s, 1 worker (%d repeats): %s (%s), %.2f× the scan floor's %s; the full evaluation %s, %.2f×\n",
+		len(changed), c.asOf, repeats, round(changedS.median()), changedS.spread(), ratio(changedS), round(floorS.median()),
+		round(fullS.median()), ratio(fullS))
 	return nil
 }
