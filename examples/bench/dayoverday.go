@@ -87,11 +87,11 @@ func customerDays(p *schedule.Plan) (map[string]*customerDay, error) {
 // dayChange counts the customers whose evaluation differs between two
 // days, and their vehicles.
 type dayChange struct {
-	customers, vehicles      int // of either day
-	changed, changedVehicles int
-	result, plan, tierOnly   int             // customers whose classification, plan or tier alone differs
-	withRecord               int             // changed customers with a record of the day
-	ids                      map[string]bool // the changed customers
+	customers, vehicles    int             // of either day
+	changedVehicles        int             // of the changed customers
+	result, plan, tierOnly int             // customers whose classification, plan or tier alone differs
+	withRecord             int             // changed customers with a record of the day
+	ids                    map[string]bool // the changed customers
 }
 
 // compareDays compares two days' customers; recorded holds the customers
@@ -108,7 +108,6 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 		if !r && !p && !t {
 			return
 		}
-		ch.changed++
 		ch.changedVehicles += vehicles
 		ch.ids[id] = true
 		if r {
@@ -186,8 +185,8 @@ func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.E
 			pct := func(k int) string { return fmt.Sprintf("%.2f%%", 100*float64(k)/float64(ch.customers)) }
 			vehicles := float64(ch.changedVehicles) / float64(ch.vehicles)
 			fmt.Fprintf(out, "  %s: %s of %d customers (classification %s, plan %s, tier alone %s; %s with a record of the day), with %.2f%% of the vehicles\n",
-				day, pct(ch.changed), ch.customers, pct(ch.result), pct(ch.plan), pct(ch.tierOnly), pct(ch.withRecord), 100*vehicles)
-			shares = append(shares, float64(ch.changed)/float64(ch.customers))
+				day, pct(len(ch.ids)), ch.customers, pct(ch.result), pct(ch.plan), pct(ch.tierOnly), pct(ch.withRecord), 100*vehicles)
+			shares = append(shares, float64(len(ch.ids))/float64(ch.customers))
 			vehicleShares = append(vehicleShares, vehicles)
 		}
 		yesterday = today

@@ -90,7 +90,7 @@ func TestCompareDays(t *testing.T) {
 		"new":    day("r", "basic", "p", 4),
 	}
 	got := compareDays(yesterday, today, map[string]bool{"both": true, "same": true})
-	want := dayChange{customers: 6, vehicles: 12, changed: 5, changedVehicles: 11, result: 4, plan: 2, tierOnly: 1, withRecord: 1,
+	want := dayChange{customers: 6, vehicles: 12, changedVehicles: 11, result: 4, plan: 2, tierOnly: 1, withRecord: 1,
 		ids: map[string]bool{"result": true, "both": true, "tier": true, "new": true, "gone": true}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(dayChange{})); diff != "" {
 		t.Errorf("compareDays (-want +got):\n%s", diff)
