@@ -148,8 +148,13 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 // as-of day: the least a run that re-evaluated only those would take, not
 // counting how it found them or ranked the tiers of the rest.
 func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.Engine, c config, out io.Writer) error {
-	recordOn := map[date.Date]map[string]bool{} // day → customers with a record of it
+	first := retention.AddDays(c.asOf, dayOverDayFirst)
+	last := retention.AddDays(first, dayOverDayDays-1)
+	recordOn := map[date.Date]map[string]bool{} // day compared → customers with a record of it
 	mark := func(d date.Date, customer string) {
+		if d.Before(first) || d.After(last) {
+			return
+		}
 		if recordOn[d] == nil {
 			recordOn[d] = map[string]bool{}
 		}
@@ -165,7 +170,6 @@ func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.E
 		mark(ds.Visits[i].OpenedOn, customerOf[ds.Visits[i].VIN])
 	}
 
-	first := retention.AddDays(c.asOf, dayOverDayFirst)
 	fmt.Fprintf(out, "day over day: the customers whose evaluation differs from the day before's\n")
 	var yesterday map[string]*customerDay
 	var changedOnAsOf map[string]bool

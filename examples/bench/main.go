@@ -94,7 +94,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&c.pgDSN, "postgres", os.Getenv("DCRC_POSTGRES_DSN"), "PostgreSQL DSN for the PostgreSQL measurements")
 	asOf := fs.String("as-of", "2026-11-22", "the day evaluated")
 	fs.BoolVar(&c.heapOnly, "heap-only", false, "measure the peak heaps alone, not the timings")
-	fs.BoolVar(&c.dayOverDay, "day-over-day", false, "print the share of customers whose evaluation changes from day to day, and measure nothing")
+	fs.BoolVar(&c.dayOverDay, "day-over-day", false, "print the share of customers whose evaluation changes from day to day, time planning only those, and measure nothing else")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
