@@ -134,7 +134,7 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 	return ch
 }
 
-// dayOverDay evaluates the network (inputs, ds grouped by customer) on
+// dayOverDay evaluates the network (inputs, by customer) on
 // consecutive days around the as-of day, as the engine's planner does for
 // dcrc evaluate without a dealer, and prints, for each day, the share of
 // the customers whose evaluation differs from the day before's, and why:
@@ -147,7 +147,7 @@ func compareDays(yesterday, today map[string]*customerDay, recorded map[string]b
 // the evaluation of only the customers whose evaluation changed on the
 // as-of day: the least a run that re-evaluated only those would take, not
 // counting how it found them or ranked the tiers of the rest.
-func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.Engine, c config, out io.Writer) error {
+func dayOverDay(inputs []classify.CustomerInput, e *app.Engine, c config, out io.Writer) error {
 	first := retention.AddDays(c.asOf, dayOverDayFirst)
 	last := retention.AddDays(first, dayOverDayDays-1)
 	recordOn := map[date.Date]map[string]bool{} // day compared → customers with a record of it
@@ -160,14 +160,14 @@ func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.E
 		}
 		recordOn[d][customer] = true
 	}
-	customerOf := make(map[string]string, len(ds.Vehicles))
-	for i := range ds.Vehicles {
-		v := &ds.Vehicles[i]
-		customerOf[v.VIN] = v.Customer
-		mark(v.DeliveredOn, v.Customer)
-	}
-	for i := range ds.Visits {
-		mark(ds.Visits[i].OpenedOn, customerOf[ds.Visits[i].VIN])
+	for i := range inputs {
+		id := inputs[i].Customer.ID
+		for _, h := range inputs[i].Vehicles {
+			mark(h.Vehicle.DeliveredOn, id)
+			for j := range h.Visits {
+				mark(h.Visits[j].OpenedOn, id)
+			}
+		}
 	}
 
 	fmt.Fprintf(out, "day over day: the customers whose evaluation differs from the day before's\n")
@@ -207,20 +207,13 @@ func dayOverDay(ds *retention.Dataset, inputs []classify.CustomerInput, e *app.E
 	}
 	var sink atomic.Int64
 	repeats := max(c.repeats, minMemRepeats)
-	ss, err := interleave(repeats,
-		func() (string, error) { sink.Add(scanFloor(inputs)); return "floor", nil },
-		func() (string, error) {
-			sink.Add(int64(len(e.Planner.Plan(changed, c.asOf).Tasks)))
-			return "changed", nil
-		},
-		func() (string, error) { sink.Add(int64(len(e.Planner.Plan(inputs, c.asOf).Tasks))); return "full", nil })
+	ss, err := interleave(repeats, scanning(inputs, &sink), evaluation(e, changed, c.asOf, 1, &sink), evaluation(e, inputs, c.asOf, 1, &sink))
 	if err != nil {
 		return err
 	}
 	floorS, changedS, fullS := ss[0], ss[1], ss[2]
-	ratio := func(s *sample) float64 { return float64(s.median()) / float64(floorS.median()) }
 	fmt.Fprintf(out, "evaluating only the %d customers changed on %s, 1 worker (%d repeats): %s (%s), %.2f× the scan floor's %s; the full evaluation %s, %.2f×\n",
-		len(changed), c.asOf, repeats, round(changedS.median()), changedS.spread(), ratio(changedS), round(floorS.median()),
-		round(fullS.median()), ratio(fullS))
+		len(changed), c.asOf, repeats, round(changedS.median()), changedS.spread(), changedS.over(floorS), round(floorS.median()),
+		round(fullS.median()), fullS.over(floorS))
 	return nil
 }

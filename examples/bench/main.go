@@ -122,6 +122,9 @@ type sample struct {
 
 func (s *sample) median() time.Duration { return median(s.runs) }
 
+// over returns the ratio of s's median to floor's.
+func (s *sample) over(floor *sample) float64 { return float64(s.median()) / float64(floor.median()) }
+
 // median returns the median of vs (the upper one of an even count),
 // leaving vs as they are.
 func median[T cmp.Ordered](vs []T) T {
@@ -192,7 +195,7 @@ func bench(c config, out io.Writer) error {
 		return err
 	}
 	if c.dayOverDay {
-		return dayOverDay(ds, inputs, e, c, out)
+		return dayOverDay(inputs, e, c, out)
 	}
 	var rows []row
 
@@ -325,7 +328,7 @@ func bench(c config, out io.Writer) error {
 		fmt.Fprintf(tw, "measurement\tmedian\trange\tfloor median\tratio\ttarget\tnote\n")
 		for _, r := range rows {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.2f×\t%s\t%s\n", r.what, round(r.s.median()), r.s.spread(), round(r.floor.median()),
-				float64(r.s.median())/float64(r.floor.median()), r.target, r.extra)
+				r.s.over(r.floor), r.target, r.extra)
 		}
 		tw.Flush()
 	}
@@ -336,6 +339,25 @@ func bench(c config, out io.Writer) error {
 	}
 	fmt.Fprintln(out)
 	return nil
+}
+
+// scanning returns ratio 1's floor as a measurement: scanFloor of inputs,
+// its sum added to sink.
+func scanning(inputs []classify.CustomerInput, sink *atomic.Int64) func() (string, error) {
+	return func() (string, error) {
+		sink.Add(scanFloor(inputs))
+		return "read every visit once", nil
+	}
+}
+
+// evaluation returns the full evaluation of inputs as of asOf on workers
+// as a measurement, the number of its tasks added to sink.
+func evaluation(e *app.Engine, inputs []classify.CustomerInput, asOf date.Date, workers int, sink *atomic.Int64) func() (string, error) {
+	return func() (string, error) {
+		p := e.Planner.PlanParallel(inputs, asOf, workers)
+		sink.Add(int64(len(p.Tasks)))
+		return fmt.Sprintf("full evaluation, %d worker(s)", workers), nil
+	}
 }
 
 // scanFloor is ratio 1's floor: a loop that reads every visit of the
@@ -358,17 +380,6 @@ func scanFloor(inputs []classify.CustomerInput) int64 {
 // and the floor, a loop that reads every visit once.
 func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c config, out io.Writer) ([]row, error) {
 	var sink atomic.Int64
-	floor := func() (string, error) {
-		sink.Add(scanFloor(inputs))
-		return "read every visit once", nil
-	}
-	eval := func(workers int) func() (string, error) {
-		return func() (string, error) {
-			p := e.Planner.PlanParallel(inputs, c.asOf, workers)
-			sink.Add(int64(len(p.Tasks)))
-			return fmt.Sprintf("full evaluation, %d worker(s)", workers), nil
-		}
-	}
 	// Parts of the evaluation, each by itself over the whole network:
 	// what share of ratio 1 each takes.
 	cl := e.Planner.Classifier()
@@ -404,7 +415,8 @@ func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c 
 	// wide, so they are repeated at least minMemRepeats times.
 	inMemory := max(c.repeats, minMemRepeats)
 	fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
-	ss, err := interleave(inMemory, floor, eval(1), eval(2), status, mileage, classification)
+	ss, err := interleave(inMemory, scanning(inputs, &sink), evaluation(e, inputs, c.asOf, 1, &sink),
+		evaluation(e, inputs, c.asOf, 2, &sink), status, mileage, classification)
 	if err != nil {
 		return nil, err
 	}
