@@ -154,6 +154,87 @@ func TestReturnRates(t *testing.T) {
 	}
 }
 
+// TestReturnRatesAsOf: a visit counts up to the as-of day, not after it,
+// even inside the task's window (the day before, on and after asOf).
+func TestReturnRatesAsOf(t *testing.T) {
+	pl := planner(t, nil, nil)
+	task := retention.Task{Key: "k", Touch: retention.MaintenanceDue, VIN: "V1", Dealer: "D1", Owner: retention.DealerDCRC,
+		DueOn: d("2026-11-01")} // window to 2026-12-01
+	r := func(n, m int64) retention.Ratio { return retention.Ratio{Num: n, Den: m} }
+	for _, tt := range []struct {
+		visit string
+		want  retention.Ratio // as of 2026-11-22, the window open
+	}{
+		{"2026-11-21", r(1, 1)},
+		{"2026-11-22", r(1, 1)},
+		{"2026-11-23", r(0, 0)}, // after asOf: no visit yet, the window open, left out
+	} {
+		visits := []retention.Visit{{VIN: "V1", OpenedOn: d(tt.visit)}}
+		if got := pl.ReturnRates([]retention.Task{task}, visits, d("2026-11-22")).All; got != tt.want {
+			t.Errorf("ReturnRates, visit on %s: %s, want %s", tt.visit, got, tt.want)
+		}
+		s := pl.NewReturnStats(d("2026-11-22"))
+		s.Add(&task, []date.Date{d(tt.visit)})
+		if got := s.Report().All; got != tt.want {
+			t.Errorf("ReturnStats.Add, visit on %s: %s, want %s", tt.visit, got, tt.want)
+		}
+	}
+}
+
+// TestReturnStatsMerge: the reminders of past plans, added a vehicle at a
+// time to stats of parts of the vehicles and merged, give ReturnRates'
+// report of all of them.
+func TestReturnStatsMerge(t *testing.T) {
+	asOf := d("2026-11-22")
+	pl := planner(t, nil, nil)
+	in := population(300, 7, asOf)
+	var tasks []retention.Task
+	for day := retention.AddDays(asOf, -90); !day.After(asOf); day = retention.AddDays(day, 3) {
+		tasks = append(tasks, pl.Plan(in, day).Tasks...)
+	}
+	var visits []retention.Visit
+	for i := range in {
+		for _, h := range in[i].Vehicles {
+			visits = append(visits, h.Visits...)
+		}
+	}
+	want := pl.ReturnRates(tasks, visits, asOf)
+	if want.All.Den < 20 || want.All.Num == 0 || want.All.Num == want.All.Den {
+		t.Fatalf("ReturnRates: %s; the test needs returned and unreturned reminders", want.All)
+	}
+	seen := map[string]bool{}
+	byVIN := map[string][]retention.Task{}
+	for _, task := range tasks {
+		if !seen[task.Key] {
+			seen[task.Key] = true
+			byVIN[task.VIN] = append(byVIN[task.VIN], task)
+		}
+	}
+	parts := []*ReturnStats{pl.NewReturnStats(asOf), pl.NewReturnStats(asOf), pl.NewReturnStats(asOf)}
+	for i := range in {
+		for _, h := range in[i].Vehicles {
+			var days []date.Date
+			for _, v := range h.Visits {
+				days = append(days, v.OpenedOn)
+			}
+			for _, task := range byVIN[h.Vehicle.VIN] {
+				parts[i%len(parts)].Add(&task, days)
+			}
+			delete(byVIN, h.Vehicle.VIN)
+		}
+	}
+	for _, ts := range byVIN { // customer tasks: no vehicle
+		for _, task := range ts {
+			parts[0].Add(&task, nil)
+		}
+	}
+	parts[1].Merge(parts[2])
+	parts[0].Merge(parts[1])
+	if diff := cmp.Diff(want, parts[0].Report()); diff != "" {
+		t.Errorf("merged ReturnStats (-ReturnRates +got):\n%s", diff)
+	}
+}
+
 // TestRecallsOrderedByPAlive: with a churn model, the lost recalls of a
 // priority come likeliest-to-return first, in the places they hold.
 func TestRecallsOrderedByPAlive(t *testing.T) {

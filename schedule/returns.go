@@ -40,7 +40,11 @@ type ReturnReport struct {
 // ReturnRates measures the reminders among tasks as of asOf. A task counts
 // once its vehicle visited in [due, due + ReturnWindowDays], or once that
 // window is over with no visit; tasks whose window is still open and
-// without a visit are left out. visits may be in any order.
+// without a visit are left out. A task given twice (by Key) counts once.
+// visits may be in any order; those opened after asOf play no part.
+//
+// It holds every visit's date by VIN. A DMS that streams its vehicles
+// measures the same with ReturnStats, one vehicle at a time.
 func (pl *Planner) ReturnRates(tasks []retention.Task, visits []retention.Visit, asOf date.Date) ReturnReport {
 	byVIN := map[string][]date.Date{}
 	for i := range visits {
@@ -48,32 +52,76 @@ func (pl *Planner) ReturnRates(tasks []retention.Task, visits []retention.Visit,
 			byVIN[visits[i].VIN] = append(byVIN[visits[i].VIN], visits[i].OpenedOn)
 		}
 	}
-	window := pl.p.Plan.ReturnWindowDays
-	var rep ReturnReport
-	touch, dealer, owner := map[string]retention.Ratio{}, map[string]retention.Ratio{}, map[string]retention.Ratio{}
+	s := pl.NewReturnStats(asOf)
 	seen := map[string]bool{}
 	for i := range tasks {
-		t := &tasks[i]
-		if !IsReminder(t.Touch) || t.VIN == "" || seen[t.Key] {
-			continue
+		if t := &tasks[i]; !seen[t.Key] {
+			seen[t.Key] = true
+			s.Add(t, byVIN[t.VIN])
 		}
-		seen[t.Key] = true
-		end := retention.AddDays(t.DueOn, window)
-		returned := slices.ContainsFunc(byVIN[t.VIN], func(on date.Date) bool {
-			return !on.Before(t.DueOn) && !on.After(end)
-		})
-		if !returned && !asOf.After(end) {
-			continue // still open
-		}
-		r := retention.Ratio{Den: 1}
-		if returned {
-			r.Num = 1
-		}
-		rep.All = rep.All.Add(r)
-		touch[t.Touch.String()] = touch[t.Touch.String()].Add(r)
-		dealer[t.Dealer] = dealer[t.Dealer].Add(r)
-		owner[t.Owner.String()] = owner[t.Owner.String()].Add(r)
 	}
+	return s.Report()
+}
+
+// ReturnStats accumulates ReturnRates' report one task at a time, each
+// with the visit dates of its vehicle, so that the tasks of a network can
+// be measured as its vehicles stream past: it holds a count per touch,
+// dealer and owner, not the tasks or the visits. Stats of parts of the
+// tasks merge (Merge) into the stats of all of them. The zero value is not
+// ready for use; make one with Planner.NewReturnStats.
+type ReturnStats struct {
+	window               int
+	asOf                 date.Date
+	all                  retention.Ratio
+	touch, dealer, owner map[string]retention.Ratio
+}
+
+// NewReturnStats returns empty stats of the reminders as of asOf, with the
+// planner's policy's Plan.ReturnWindowDays.
+func (pl *Planner) NewReturnStats(asOf date.Date) *ReturnStats {
+	return &ReturnStats{window: pl.p.Plan.ReturnWindowDays, asOf: asOf,
+		touch: map[string]retention.Ratio{}, dealer: map[string]retention.Ratio{}, owner: map[string]retention.Ratio{}}
+}
+
+// Add counts task t given the days its vehicle (t.VIN) was opened a repair
+// order, in any order; days after the stats' as-of date play no part. A
+// task that is not a reminder (IsReminder) or not about a vehicle is left
+// out, and so is a reminder whose window is still open without a visit, as
+// in ReturnRates. Each task is to be added once.
+func (s *ReturnStats) Add(t *retention.Task, visits []date.Date) {
+	if !IsReminder(t.Touch) || t.VIN == "" {
+		return
+	}
+	end := retention.AddDays(t.DueOn, s.window)
+	returned := slices.ContainsFunc(visits, func(on date.Date) bool {
+		return !on.Before(t.DueOn) && !on.After(end) && !on.After(s.asOf)
+	})
+	if !returned && !s.asOf.After(end) {
+		return // still open
+	}
+	r := retention.Ratio{Den: 1}
+	if returned {
+		r.Num = 1
+	}
+	s.all = s.all.Add(r)
+	s.touch[t.Touch.String()] = s.touch[t.Touch.String()].Add(r)
+	s.dealer[t.Dealer] = s.dealer[t.Dealer].Add(r)
+	s.owner[t.Owner.String()] = s.owner[t.Owner.String()].Add(r)
+}
+
+// Merge adds the counts of o, stats of other tasks as of the same day, to
+// s.
+func (s *ReturnStats) Merge(o *ReturnStats) {
+	s.all = s.all.Add(o.all)
+	for _, m := range []struct{ to, from map[string]retention.Ratio }{{s.touch, o.touch}, {s.dealer, o.dealer}, {s.owner, o.owner}} {
+		for k, r := range m.from {
+			m.to[k] = m.to[k].Add(r)
+		}
+	}
+}
+
+// Report returns the return rates of the tasks added, the groups by key.
+func (s *ReturnStats) Report() ReturnReport {
 	groups := func(m map[string]retention.Ratio) []ReturnGroup {
 		out := []ReturnGroup{}
 		for _, k := range slices.SortedFunc(maps.Keys(m), cmp.Compare[string]) {
@@ -81,6 +129,5 @@ func (pl *Planner) ReturnRates(tasks []retention.Task, visits []retention.Visit,
 		}
 		return out
 	}
-	rep.ByTouch, rep.ByDealer, rep.ByOwner = groups(touch), groups(dealer), groups(owner)
-	return rep
+	return ReturnReport{All: s.all, ByTouch: groups(s.touch), ByDealer: groups(s.dealer), ByOwner: groups(s.owner)}
 }
