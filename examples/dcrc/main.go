@@ -3,12 +3,16 @@
 //	dcrc evaluate --data dataset.json --as-of 2026-11-22 [--dealer D1]
 //	dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
 //	dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format table|csv|json] [--workers N]
-//	dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format text|json|html]
+//	dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer D1] [--format text|json|html] [--workers N]
 //
 // evaluate prints the JSON document of DATASET.md, the same bytes for the
 // same input whatever the order of its records. Exit status: 0 on success,
 // 2 on bad input or usage (the error, naming the record and field, on
 // standard error, nothing on standard output), 1 on any other failure.
+//
+// plan and report read a store in one streamed pass on --workers partitions
+// of the customers, never the whole store; report measures the reminders'
+// return rates on the plans plan stored on past days.
 package main
 
 import (

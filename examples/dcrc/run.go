@@ -39,7 +39,7 @@ Usage:
   dcrc evaluate --data dataset.json --as-of DATE [--dealer ID]
   dcrc import   --data dataset.json (--sqlite FILE | --postgres DSN)
   dcrc plan     (--sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format table|csv|json] [--workers N]
-  dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]
+  dcrc report   (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html] [--workers N]
   dcrc churn    --events events.csv --calibration-end DATE --unit week|day [--model bg-nbd|pareto-nbd] [--horizon N]
 
 Run "dcrc COMMAND --help" for the flags of a command.
@@ -302,18 +302,22 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 
 func (f storeFlags) set() bool { return *f.sqlite != "" || *f.postgres != "" }
 
-// load opens the store and reads all of it; the caller closes the store.
-func (f storeFlags) load(ctx context.Context) (*sqlstore.Store, *retention.Dataset, error) {
+// engine opens the store and makes an engine of the default policy for
+// its models and dealer ("" for the network); the caller closes the store.
+func (f storeFlags) engine(ctx context.Context, dealer string) (*sqlstore.Store, *app.Engine, error) {
 	s, err := f.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	ds, err := app.Load(ctx, s)
-	if err != nil {
-		s.Close()
-		return nil, nil, err
+	models, err := s.Models(ctx)
+	if err == nil {
+		var e *app.Engine
+		if e, err = app.NewEngine(retention.DefaultPolicy(), models, dealer, nil, nil); err == nil {
+			return s, e, nil
+		}
 	}
-	return s, ds, nil
+	s.Close()
+	return nil, nil, err
 }
 
 func (f storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
@@ -377,19 +381,11 @@ func plan(args []string, stdout io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	s, err := sf.open(ctx)
+	s, e, err := sf.engine(ctx, *dealer)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	models, err := s.Models(ctx)
-	if err != nil {
-		return err
-	}
-	e, err := app.NewEngine(retention.DefaultPolicy(), models, *dealer, nil, nil)
-	if err != nil {
-		return err
-	}
 	// One streamed pass over the store on *workers partitions, saved as it
 	// comes in one transaction: the memory holds the external sorts'
 	// buffers, not the store, a dealer's ranking nor the day's tasks, which
@@ -460,7 +456,7 @@ func writeCSV(w io.Writer, tasks iter.Seq2[retention.Task, error]) error {
 }
 
 func report(args []string, stdout io.Writer) error {
-	c := newCommand("report", "report (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html]", stdout)
+	c := newCommand("report", "report (--data FILE | --sqlite FILE | --postgres DSN) --as-of DATE [--dealer ID] [--format text|json|html] [--workers N]", stdout)
 	fs := c.fs
 	data := fs.String("data", "", "a dataset in the JSON format of DATASET.md, instead of a database")
 	sf := addStoreFlags(fs)
@@ -468,6 +464,7 @@ func report(args []string, stdout io.Writer) error {
 	dealer := fs.String("dealer", "", "report on one dealer")
 	format := fs.String("format", "text", "text, json or html (a page with charts)")
 	returnDays := fs.Int("return-days", 90, "with --data: the days of past plans to measure reminder return rates on")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "with a database: partitions of the customers streamed at once (the report is the same for any number)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -481,30 +478,32 @@ func report(args []string, stdout io.Writer) error {
 	if (*data != "") == sf.set() {
 		return bad("give one of --data, --sqlite and --postgres")
 	}
-	var ds *retention.Dataset
-	var stored []retention.Task
+	var k *app.KPIs
 	if *data != "" {
-		if ds, err = readDataset(*data); err != nil {
+		ds, err := readDataset(*data)
+		if err != nil {
+			return err
+		}
+		e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
+		if err != nil {
+			return err
+		}
+		if k, err = e.Report(ds, day, nil, *returnDays); err != nil {
 			return err
 		}
 	} else {
+		// One streamed pass over the store, as the plan's: the memory does
+		// not hold the vehicles and their visits. The return rates are
+		// those of the plans stored (dcrc plan saves each day's).
 		ctx := context.Background()
-		var s *sqlstore.Store
-		if s, ds, err = sf.load(ctx); err != nil {
+		s, e, err := sf.engine(ctx, *dealer)
+		if err != nil {
 			return err
 		}
 		defer s.Close()
-		if stored, err = app.StoredTasks(ctx, s); err != nil {
+		if k, err = e.StreamReport(ctx, s, day, *workers); err != nil {
 			return err
 		}
-	}
-	e, err := app.NewEngine(retention.DefaultPolicy(), ds.Models, *dealer, nil, nil)
-	if err != nil {
-		return err
-	}
-	k, err := e.Report(ds, day, stored, *returnDays)
-	if err != nil {
-		return err
 	}
 	w := bufio.NewWriter(stdout)
 	switch *format {

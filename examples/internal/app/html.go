@@ -204,7 +204,7 @@ func (k *KPIs) WriteHTML(w io.Writer) error {
 		Vehicles, Tasks int
 		Tiles           []tile
 		Charts          []template.HTML
-	}{Scope: scope, AsOf: k.AsOf, Vehicles: int(s.Vehicles), Tasks: len(k.Tasks),
+	}{Scope: scope, AsOf: k.AsOf, Vehicles: int(s.Vehicles), Tasks: k.TaskCount,
 		Tiles: []tile{
 			{"Effective customers", fmt.Sprint(s.EffectiveCustomers), fmt.Sprintf("of %d retained", s.RetainedCustomers)},
 			{"Hold rate", pct(s.HoldRate), s.HoldRate.String() + " came back within a year"},

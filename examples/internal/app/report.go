@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"iter"
@@ -30,7 +31,7 @@ type KPIs struct {
 	Complaints ComplaintSummary            `json:"complaints"`
 	Returns    schedule.ReturnReport       `json:"returns"`
 	WorkList   []OwnerWork                 `json:"workList"`
-	Tasks      []retention.Task            `json:"-"`
+	TaskCount  int                         `json:"-"` // the day's tasks
 }
 
 // ComplaintSummary is the complaint handling as of the end of asOf.
@@ -57,84 +58,185 @@ type OwnerWork struct {
 func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retention.Task, returnDays int) (*KPIs, error) {
 	inputs, _ := Group(ds)
 	inputs = e.Scope(inputs, asOf)
-	plan := e.Planner.Plan(inputs, asOf)
-	k := &KPIs{AsOf: asOf.String(), Dealer: e.Dealer, Tasks: plan.Tasks}
-
-	var stats classify.Stats
-	for i := range plan.Customers {
-		stats.Add(&plan.Customers[i])
+	tasks := stored
+	if tasks == nil {
+		tasks = e.pastTasks(inputs, asOf, returnDays)
 	}
-	k.Status = stats.Report()
+	b, err := e.newKPIs(asOf, tasks)
+	if err != nil {
+		return nil, err
+	}
+	plan := e.Planner.Plan(inputs, asOf)
+	for i := range inputs { // plan.Customers are by id, as inputs are
+		b.customer(&inputs[i], &plan.Customers[i])
+	}
+	for i := range plan.Tasks {
+		b.task(&plan.Tasks[i])
+	}
+	return b.finish(all(ds.Surveys), all(ds.Complaints))
+}
 
+// StreamReport computes the KPIs of a store as of a date, Report's KPIs of
+// the same records, in one pass over its histories: the day's plan is
+// StreamPlanTo's, and the reminder return rates are those of the tasks the
+// store holds (the plans saved on past days).
+//
+// It holds no vehicle or visit beyond those StreamPlanTo holds. What grows
+// with the network is the ids of the customers in scope (to choose their
+// surveys and complaints), the stored reminders until their vehicle has
+// streamed, and the surveys of the last 12 months and the complaints of
+// those customers, which the CSI, the advisors' scores and the complaint
+// report take whole.
+func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
+	var stored []retention.Task // the reminders; ReturnStats leaves out the rest
+	for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
+		if err != nil {
+			return nil, err
+		}
+		if schedule.IsReminder(t.Touch) && t.VIN != "" {
+			stored = append(stored, t)
+		}
+	}
+	b, err := e.newKPIs(asOf, stored)
+	if err != nil {
+		return nil, err
+	}
+	_, err = e.StreamPlanTo(ctx, s, asOf, workers,
+		func(in *classify.CustomerInput, cr *classify.CustomerResult) error { b.customer(in, cr); return nil },
+		PlanSink{Task: func(t *retention.Task) error { b.task(t); return nil }})
+	if err != nil {
+		return nil, err
+	}
+	return b.finish(s.Surveys(ctx), s.Complaints(ctx))
+}
+
+// kpis gathers the KPIs one customer at a time (customer), and the day's
+// tasks one at a time (task), then reads the surveys and complaints
+// (finish). The customers may come in any order.
+type kpis struct {
+	e       *Engine
+	k       *KPIs
+	yearAgo date.Date
+	end     time.Time // the end of the as-of day
+
+	stats     classify.Stats
+	ffv       *satisfaction.FFVStats
+	customers map[string]bool // in scope
+	followed  map[string]bool // reached by a follow-up call
+	returns   *schedule.ReturnStats
+	reminders map[string][]retention.Task // by VIN, until the vehicle comes
+	days      []date.Date                 // a vehicle's visit days, reused
+	owners    map[string]*OwnerWork
+}
+
+// newKPIs starts the KPIs as of asOf, with the tasks of past days whose
+// return rates they measure.
+func (e *Engine) newKPIs(asOf date.Date, tasks []retention.Task) (*kpis, error) {
 	yearAgo := retention.AddDays(retention.AddMonths(asOf, -12), 1)
 	ffv, err := satisfaction.NewFFVStats(&e.Policy, &satisfaction.FFVOptions{From: yearAgo, To: asOf})
 	if err != nil {
 		return nil, err
 	}
-	var vehicles []retention.Vehicle
-	customers := map[string]bool{}
-	var visits []retention.Visit
-	for i := range inputs {
-		customers[inputs[i].Customer.ID] = true
-		for j := range inputs[i].Vehicles {
-			h := &inputs[i].Vehicles[j]
-			ffv.Add(h)
-			vehicles = append(vehicles, h.Vehicle)
-			visits = append(visits, h.Visits...)
+	b := &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
+		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv, customers: map[string]bool{},
+		followed: map[string]bool{}, returns: e.Planner.NewReturnStats(asOf),
+		reminders: map[string][]retention.Task{}, owners: map[string]*OwnerWork{}}
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		if !seen[t.Key] { // a task given twice counts once, as in ReturnRates
+			seen[t.Key] = true
+			b.reminders[t.VIN] = append(b.reminders[t.VIN], t)
 		}
 	}
-	k.FFV = ffv.Report()
+	return b, nil
+}
 
-	end := asOf.UTC().Add(24*time.Hour - time.Nanosecond)
-	var surveys []retention.Survey
-	var contacts []retention.Contact
-	for i := range inputs {
-		contacts = append(contacts, inputs[i].Contacts...)
+// customer adds a customer in scope and its classification.
+func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) {
+	b.stats.Add(r)
+	b.customers[in.Customer.ID] = true
+	vehicles := make([]retention.Vehicle, len(in.Vehicles))
+	for i := range in.Vehicles {
+		h := &in.Vehicles[i]
+		vehicles[i] = h.Vehicle
+		b.ffv.Add(h)
+		if ts, ok := b.reminders[h.Vehicle.VIN]; ok {
+			b.days = b.days[:0]
+			for j := range h.Visits {
+				b.days = append(b.days, h.Visits[j].OpenedOn)
+			}
+			for j := range ts {
+				b.returns.Add(&ts[j], b.days)
+			}
+			delete(b.reminders, h.Vehicle.VIN)
+		}
 	}
-	followed := satisfaction.FollowedUpCustomers(contacts, vehicles)
+	// A customer's contacts are those about its vehicles or itself
+	// (Group, retention.Logs.CustomerContacts), so its own vehicles say
+	// whom each reached.
+	for c := range satisfaction.FollowedUpCustomers(in.Contacts, vehicles) {
+		b.followed[c] = true
+	}
+}
+
+// task adds a task of the day's plan, in the plan's order.
+func (b *kpis) task(t *retention.Task) {
+	o := b.owners[t.Owner.String()]
+	if o == nil {
+		o = &OwnerWork{Owner: t.Owner.String(), ByTouch: map[string]int{}}
+		b.owners[o.Owner] = o
+	}
+	o.Tasks++
+	o.ByTouch[t.Touch.String()]++
+	b.k.TaskCount++
+}
+
+// finish reads the surveys and complaints, keeping those of the customers
+// in scope, and returns the KPIs.
+func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints iter.Seq2[retention.Complaint, error]) (*KPIs, error) {
+	k, p := b.k, &b.e.Policy
+	k.Status = b.stats.Report()
+	k.FFV = b.ffv.Report()
+	var kept []retention.Survey
 	var ss satisfaction.SurveyStats
-	for _, s := range ds.Surveys {
-		if customers[s.Customer] && !s.At.After(end) && !date.NewAt(s.At).Before(yearAgo) {
-			surveys = append(surveys, s)
-			ss.Add(&s, followed[s.Customer])
+	for s, err := range surveys {
+		if err != nil {
+			return nil, err
+		}
+		if b.customers[s.Customer] && !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
+			kept = append(kept, s)
+			ss.Add(&s, b.followed[s.Customer])
 		}
 	}
 	k.Surveys = ss.Report()
-	k.CSI = satisfaction.ComputeCSI(&e.Policy, surveys, nil)
-	k.Advisors = satisfaction.AdvisorScores(&e.Policy, k.FFV, surveys)
+	k.CSI = satisfaction.ComputeCSI(p, kept, nil)
+	k.Advisors = satisfaction.AdvisorScores(p, k.FFV, kept)
 
-	cs, err := satisfaction.NewComplaints(&e.Policy, nil)
+	cs, err := satisfaction.NewComplaints(p, nil)
 	if err != nil {
 		return nil, err
 	}
-	var complaints []retention.Complaint
-	for _, c := range ds.Complaints {
-		if customers[c.Customer] {
-			complaints = append(complaints, c)
+	var mine []retention.Complaint
+	for c, err := range complaints {
+		if err != nil {
+			return nil, err
+		}
+		if b.customers[c.Customer] {
+			mine = append(mine, c)
 		}
 	}
-	cr := cs.Report(complaints, end)
+	cr := cs.Report(mine, b.end)
 	k.Complaints = ComplaintSummary{Total: len(cr.SLAs), WithinSLA: cr.WithinSLA, Breached: len(cr.Breached),
 		Overdue: cr.Overdue, ByCategory: cr.ByCategory, BySource: cr.BySource}
 
-	tasks := stored
-	if tasks == nil {
-		tasks = e.pastTasks(inputs, asOf, returnDays)
-	}
-	k.Returns = e.Planner.ReturnRates(tasks, visits, asOf)
-
-	owners := map[string]*OwnerWork{}
-	for _, t := range plan.Tasks {
-		o := owners[t.Owner.String()]
-		if o == nil {
-			o = &OwnerWork{Owner: t.Owner.String(), ByTouch: map[string]int{}}
-			owners[o.Owner] = o
+	for _, ts := range b.reminders { // vehicles that did not come: no visits
+		for i := range ts {
+			b.returns.Add(&ts[i], nil)
 		}
-		o.Tasks++
-		o.ByTouch[t.Touch.String()]++
 	}
-	for _, name := range slices.Sorted(maps.Keys(owners)) {
-		k.WorkList = append(k.WorkList, *owners[name])
+	k.Returns = b.returns.Report()
+	for _, name := range slices.Sorted(maps.Keys(b.owners)) {
+		k.WorkList = append(k.WorkList, *b.owners[name])
 	}
 	return k, nil
 }
@@ -228,6 +330,17 @@ func (k *KPIs) WriteText(w io.Writer) error {
 	return nil
 }
 
+// all yields the values of xs as a store's stream does, without an error.
+func all[T any](xs []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for _, x := range xs {
+			if !yield(x, nil) {
+				return
+			}
+		}
+	}
+}
+
 // WriteWorkList writes the tasks grouped by owner, at most limit per owner.
 func WriteWorkList(w io.Writer, tasks []retention.Task, limit int) {
 	byOwner := map[retention.Role][]retention.Task{}
@@ -236,13 +349,7 @@ func WriteWorkList(w io.Writer, tasks []retention.Task, limit int) {
 	}
 	for _, owner := range slices.Sorted(maps.Keys(byOwner)) {
 		ts := byOwner[owner]
-		writeOwnerList(w, owner, len(ts), func(yield func(retention.Task, error) bool) {
-			for _, t := range ts {
-				if !yield(t, nil) {
-					return
-				}
-			}
-		}, limit) // a slice yields no error
+		writeOwnerList(w, owner, len(ts), all(ts), limit) // a slice yields no error
 	}
 }
 

@@ -206,7 +206,7 @@ type PlanSink struct {
 // Customers, and the number of customers planned. It is StreamPlanTo with
 // a sink that keeps what it receives, so it holds the day's tasks.
 func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Date, workers int,
-	each func(cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
+	each func(in *classify.CustomerInput, cr *classify.CustomerResult) error) (schedule.Plan, int, error) {
 	plan := schedule.Plan{AsOf: asOf}
 	n, err := e.StreamPlanTo(ctx, s, asOf, workers, each, PlanSink{
 		Task:     func(t *retention.Task) error { plan.Tasks = append(plan.Tasks, *t); return nil },
@@ -243,14 +243,14 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 //     with their priorities, are sorted into the plan's order and handed
 //     to sink.
 //
-// each, when not nil, receives every customer's classification as it
-// streams, before the tiers are assigned (Tier is 0), through a pointer
-// that is good until the call returns (a partition classifies each
-// customer into the same variable); calls never overlap, within a
+// each, when not nil, receives every customer in scope with its
+// classification as it streams, before the tiers are assigned (Tier is
+// 0), through pointers that are good until the call returns (a partition
+// classifies each customer into the same variable); calls never overlap, within a
 // partition they come by customer id, and none comes after one has
 // returned an error.
 func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.Date, workers int,
-	each func(cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
+	each func(in *classify.CustomerInput, cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
 	workers = max(workers, 1)
 	c := e.Planner.Classifier()
 	sp := e.newPlanSpills(workers)
@@ -278,7 +278,7 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 			}
 			var err error
 			if each != nil {
-				err = each(&r)
+				err = each(&in, &r)
 			}
 			if failed = err != nil; !failed {
 				n++

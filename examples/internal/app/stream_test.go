@@ -83,7 +83,7 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 			workers := run.workers
 			e.SpillBytes, e.TempDir = run.spill, t.TempDir()
 			var ids []string
-			got, n, err := e.StreamPlan(ctx, s, asOf, workers, func(cr *classify.CustomerResult) error {
+			got, n, err := e.StreamPlan(ctx, s, asOf, workers, func(_ *classify.CustomerInput, cr *classify.CustomerResult) error {
 				ids = append(ids, cr.ID)
 				return nil
 			})
@@ -116,7 +116,7 @@ func TestStreamPlanStopsOnError(t *testing.T) {
 	stop := errors.New("stop")
 	for _, workers := range []int{1, 2} {
 		calls := 0
-		_, n, err := e.StreamPlan(ctx, s, asOf, workers, func(*classify.CustomerResult) error {
+		_, n, err := e.StreamPlan(ctx, s, asOf, workers, func(*classify.CustomerInput, *classify.CustomerResult) error {
 			calls++
 			if calls == 10 {
 				return stop

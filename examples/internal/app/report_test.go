@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dcrc-go/dcrc/adapters/memstore"
+	"github.com/dcrc-go/dcrc/examples/demo"
+	"github.com/dcrc-go/dcrc/retention"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestStreamReportMatchesReport: the KPIs of a store in one streamed pass
+// are Report's KPIs of the same records, with the plans of past days
+// stored, on SQLite and in memory, on 1 and 2 workers, for the network and
+// for one dealer.
+func TestStreamReportMatchesReport(t *testing.T) {
+	ctx := context.Background()
+	asOf := retention.MustParseDate("2026-11-22")
+	ds := demo.Generate(&demo.Options{Vehicles: 400, AsOf: asOf})
+	mem := memstore.New()
+	if err := mem.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	stores := []struct {
+		name string
+		s    retention.Store
+	}{{"sqlite", imported(t, ds)}, {"memstore", mem}}
+	// The plans of past days, saved as a DMS running the plan daily would.
+	all, _ := Group(ds)
+	e, err := NewEngine(retention.DefaultPolicy(), ds.Models, "", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := retention.AddDays(asOf, -60); day.Before(asOf); day = retention.AddDays(day, 1) {
+		tasks := e.Planner.Plan(all, day).Tasks
+		for _, st := range stores {
+			if _, err := st.s.SaveTasks(ctx, tasks); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, dealer := range []string{"", ds.Dealers[1].ID} {
+		e, err := NewEngine(retention.DefaultPolicy(), ds.Models, dealer, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range stores {
+			stored, err := StoredTasks(ctx, st.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := e.Report(ds, asOf, stored, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What the comparison rests on.
+			if r, s := want.Returns.All, want.Surveys; r.Den < 20 || r.Num == 0 || want.TaskCount < 20 ||
+				s.FollowedUp.Mean.N == 0 || s.NotFollowedUp.Mean.N == 0 || want.Complaints.Total == 0 ||
+				want.CSI.Index == nil || len(want.Advisors) == 0 || want.FFV.All.FFV.Den == 0 {
+				t.Fatalf("%s, dealer %q: the KPIs leave parts untested: returns %s, %d tasks, surveys %+v, %d complaints",
+					st.name, dealer, r, want.TaskCount, s, want.Complaints.Total)
+			}
+			for _, workers := range []int{1, 2} {
+				got, err := e.StreamReport(ctx, st.s, asOf, workers)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s, dealer %q, %d workers: StreamReport (-Report +got):\n%s", st.name, dealer, workers, diff)
+				}
+			}
+		}
+	}
+}
