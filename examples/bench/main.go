@@ -296,15 +296,19 @@ func bench(c config, out io.Writer) error {
 			return p.Close()
 		})
 	}
+	// And the KPIs, as dcrc report reads them, once saved holds a plan.
+	reported := func(st *sqlstore.Store) (storetest.HeapPeaks, error) {
+		return storetest.PeakHeaps(func() error { _, err := e.StreamReport(ctx, st, c.asOf, 1); return err })
+	}
 	heaps := []struct {
 		what        string
 		small, full storetest.HeapPeaks
 	}{{what: "the plan handed out as it goes"}, {what: "the plan saved (dcrc plan)"}, {what: "handed out, the network grown by dealers (30 at full size)"},
-		{what: "saved, the network grown by dealers"}}
+		{what: "saved, the network grown by dealers"}, {what: "the KPIs (dcrc report), no target"}}
 	for i, m := range []struct {
 		peak        func(*sqlstore.Store) (storetest.HeapPeaks, error)
 		small, full *sqlstore.Store
-	}{{handedOut, ss10, s}, {saved, ss10, s}, {handedOut, ss10, sWide}, {saved, ss10, sWide}} {
+	}{{handedOut, ss10, s}, {saved, ss10, s}, {handedOut, ss10, sWide}, {saved, ss10, sWide}, {reported, ss10, s}} {
 		// The medians of a few runs: a peak depends on when the
 		// collector runs.
 		var small, full []storetest.HeapPeaks
@@ -499,6 +503,11 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 			return fmt.Sprintf("evaluation streamed, %d worker(s)", workers), err
 		}
 	}
+	// The KPIs on demand, as dcrc report reads them from a store.
+	kpis := func() (string, error) {
+		_, err := e.StreamReport(ctx, s, c.asOf, 1)
+		return "KPIs streamed (dcrc report), 1 worker", err
+	}
 	cl := e.Planner.Classifier()
 	// dcrc's statuses from the store's aggregates (Engine.Statuses) on
 	// workers shares (ranges of VINs), each share's into a map of its own
@@ -552,7 +561,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	}
 	ownQuery, ownArgs := s.HistoryQuery(retention.HistoryFilter{})
 	fns := []func() (string, error){bare("bare SELECT of the rows", bareQuery), streamed(1), bySQL, byFacts1, byHistories,
-		streamed(2), byFacts2, bare("bare SELECT of the store's own history query", ownQuery, ownArgs...)}
+		streamed(2), byFacts2, bare("bare SELECT of the store's own history query", ownQuery, ownArgs...), kpis}
 	if d.TextRows != nil {
 		fns = append(fns, func() (string, error) {
 			conn, err := db.Conn(ctx)
@@ -568,7 +577,7 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	if err != nil {
 		return nil, err
 	}
-	bareS, stream1, sqlS, facts1S, historiesS, stream2, facts2S, ownS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5], ss[6], ss[7]
+	bareS, stream1, sqlS, facts1S, historiesS, stream2, facts2S, ownS, kpisS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5], ss[6], ss[7], ss[8]
 	disagree := disagreements(out, name+", store facts", sqlStatus, facts1...) +
 		disagreements(out, name+", store facts on 2 workers", sqlStatus, facts2...) +
 		disagreements(out, name+", histories", sqlStatus, historyStatus)
@@ -582,9 +591,11 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 		{fmt.Sprintf("   %s: statuses by dcrc on 2 workers / hand-written SQL", name), facts2S, sqlS, "≤ 1×",
 			"2 ranges of VINs, 2 connections (Engine.Statuses)"},
 		{fmt.Sprintf("   %s: statuses from full histories / SQL", name), historiesS, sqlS, "", "every repair order read"},
+		{fmt.Sprintf("   %s: KPIs streamed (dcrc report) / bare SELECT", name), kpisS, bareS, "",
+			fmt.Sprintf("1 worker; the plan's pass, the stats, the surveys and complaints; %.2f× the streamed evaluation", kpisS.over(stream1))},
 	}
 	if d.TextRows != nil {
-		nativeS := ss[8]
+		nativeS := ss[9]
 		rows = slices.Insert(rows, 3, row{fmt.Sprintf("   %s: streamed / native bare read of the store's own query", name),
 			stream1, nativeS, "≤ 1.3×", "1 worker; the store reads its streams natively (Dialect.TextRows), not through database/sql"})
 	}

@@ -27,7 +27,8 @@ func TestBench(t *testing.T) {
 	for _, want := range []string{"1. memory: evaluation / scan floor", "2 workers", "part: the status alone", "part: the mileage estimate alone",
 		"part: the classification, no plan", "2. SQLite: streamed evaluation / bare SELECT",
 		"SQLite: streamed / bare read of the store's own query",
-		"3. SQLite: statuses by dcrc / hand-written SQL", "SQLite: statuses by dcrc on 2 workers / hand-written SQL", "peak heap, the plan handed out as it goes", "peak heap, the plan saved (dcrc plan)", "the network grown by dealers", "saved, the network grown by dealers"} {
+		"3. SQLite: statuses by dcrc / hand-written SQL", "SQLite: statuses by dcrc on 2 workers / hand-written SQL", "peak heap, the plan handed out as it goes", "peak heap, the plan saved (dcrc plan)", "the network grown by dealers", "saved, the network grown by dealers",
+		"SQLite: KPIs streamed (dcrc report) / bare SELECT", "peak heap, the KPIs (dcrc report)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -47,8 +48,8 @@ func TestBenchHeapOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	if n := strings.Count(got, "peak heap, "); n != 4 {
-		t.Errorf("%d peak heap lines, want 4:\n%s", n, got)
+	if n := strings.Count(got, "peak heap, "); n != 5 {
+		t.Errorf("%d peak heap lines, want 5:\n%s", n, got)
 	}
 	for _, timing := range []string{"measurement", "1. memory", "2. SQLite", "PostgreSQL"} {
 		if strings.Contains(got, timing) {
