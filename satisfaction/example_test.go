@@ -48,3 +48,29 @@ func ExampleComplaints_Evaluate() {
 	// Output:
 	// respond: breached solve: breached overdue: true
 }
+
+// ExampleSurveyStats counts surveys as they stream past, one at a time,
+// and gives the summary, the CSI and the advisors' scores without holding
+// them.
+func ExampleSurveyStats() {
+	policy := retention.DefaultPolicy()
+	var stats satisfaction.SurveyStats
+	for _, s := range []retention.Survey{ // a store's stream, say
+		{Customer: "C1", Touch: retention.ServiceFollowup2D, Advisor: "A1", Answers: map[string]int{
+			"service-initiation": 4, "service-advisor": 5, "facility": 4, "vehicle-pickup": 5, "service-quality": 4}},
+		{Customer: "C2", Touch: retention.ServiceFollowup2D, Advisor: "A1", Answers: map[string]int{
+			"service-initiation": 3, "service-advisor": 4, "facility": 5, "vehicle-pickup": 4, "service-quality": 5}},
+	} {
+		stats.Add(&s, false)
+	}
+	mean, _ := stats.Report().All.Mean.Decimal(2)
+	fmt.Println("S", mean)
+	fmt.Println("CSI", stats.CSI(&policy, nil).Index)
+	for _, a := range stats.AdvisorScores(&policy, satisfaction.FFVReport{}) {
+		fmt.Println(a.Advisor, "missing", a.Missing)
+	}
+	// Output:
+	// S 4.3
+	// CSI 825
+	// A1 missing [comeback-rate explanation understanding-needs correct-work contact-index]
+}

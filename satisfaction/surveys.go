@@ -106,10 +106,14 @@ func (n NPS) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// SurveyStats accumulates survey answers. The zero value is ready to use.
+// SurveyStats accumulates survey answers: for the summaries of Report,
+// the CSI (CSI) and the advisors' scores (AdvisorScores), so that a
+// network's surveys can be read as a stream, each once, and none held.
+// The zero value is ready to use.
 type SurveyStats struct {
 	all, followed, notFollowed scores
 	byTouch, byQuestion        map[string]*scores
+	byAdvisor                  map[string]map[string]*scores // by advisor, then question
 	nps                        NPS
 }
 
@@ -118,8 +122,10 @@ type SurveyStats struct {
 // calls, 3.73 without; see FollowedUpCustomers). Answers outside 1–5 are not counted: validate
 // surveys first (retention.Survey.Validate).
 func (s *SurveyStats) Add(sv *retention.Survey, followedUp bool) {
-	if s.byTouch == nil {
-		s.byTouch, s.byQuestion = map[string]*scores{}, map[string]*scores{}
+	s.init()
+	var advisor map[string]*scores // an advisor with surveys counts, answered or not
+	if sv.Advisor != "" {
+		advisor = s.advisor(sv.Advisor)
 	}
 	for q, a := range sv.Answers {
 		if a < 1 || a > 5 {
@@ -133,6 +139,9 @@ func (s *SurveyStats) Add(sv *retention.Survey, followedUp bool) {
 		}
 		group(s.byTouch, sv.Touch.String()).add(a)
 		group(s.byQuestion, q).add(a)
+		if advisor != nil {
+			group(advisor, q).add(a)
+		}
 	}
 	if r := sv.Recommend; r != nil && *r >= 0 && *r <= 10 {
 		switch {
@@ -144,6 +153,22 @@ func (s *SurveyStats) Add(sv *retention.Survey, followedUp bool) {
 			s.nps.Detractors++
 		}
 	}
+}
+
+func (s *SurveyStats) init() {
+	if s.byTouch == nil {
+		s.byTouch, s.byQuestion, s.byAdvisor = map[string]*scores{}, map[string]*scores{}, map[string]map[string]*scores{}
+	}
+}
+
+// advisor returns the answers about an advisor, by question.
+func (s *SurveyStats) advisor(name string) map[string]*scores {
+	m := s.byAdvisor[name]
+	if m == nil {
+		m = map[string]*scores{}
+		s.byAdvisor[name] = m
+	}
+	return m
 }
 
 func group(m map[string]*scores, key string) *scores {
@@ -160,14 +185,18 @@ func (s *SurveyStats) Merge(o *SurveyStats) {
 	s.all.merge(&o.all)
 	s.followed.merge(&o.followed)
 	s.notFollowed.merge(&o.notFollowed)
-	if s.byTouch == nil {
-		s.byTouch, s.byQuestion = map[string]*scores{}, map[string]*scores{}
-	}
+	s.init()
 	for k, v := range o.byTouch {
 		group(s.byTouch, k).merge(v)
 	}
 	for k, v := range o.byQuestion {
 		group(s.byQuestion, k).merge(v)
+	}
+	for a, qs := range o.byAdvisor {
+		m := s.advisor(a)
+		for q, v := range qs {
+			group(m, q).merge(v)
+		}
 	}
 	s.nps.Promoters += o.nps.Promoters
 	s.nps.Passives += o.nps.Passives
@@ -244,18 +273,32 @@ type CSI struct {
 
 // ComputeCSI scores the factors of SatisfactionPolicy.CSIWeights from the
 // survey answers: factorOf maps a question id to its factor; with a nil map
-// a question counts for the factor of the same name.
+// a question counts for the factor of the same name. It is
+// SurveyStats.CSI of stats of the surveys.
 func ComputeCSI(policy *retention.Policy, surveys []retention.Survey, factorOf map[string]string) CSI {
-	per := map[string]*scores{}
+	return statsOf(surveys).CSI(policy, factorOf)
+}
+
+// statsOf returns the stats of surveys, none of them followed up.
+func statsOf(surveys []retention.Survey) *SurveyStats {
+	var s SurveyStats
 	for i := range surveys {
-		for q, a := range surveys[i].Answers {
-			f := q
-			if factorOf != nil {
-				f = factorOf[q]
-			}
-			if f != "" && a >= 1 && a <= 5 {
-				group(per, f).add(a)
-			}
+		s.Add(&surveys[i], false)
+	}
+	return &s
+}
+
+// CSI scores the factors of SatisfactionPolicy.CSIWeights from the answers
+// counted, as ComputeCSI does from the surveys.
+func (s *SurveyStats) CSI(policy *retention.Policy, factorOf map[string]string) CSI {
+	per := map[string]*scores{}
+	for q, g := range s.byQuestion {
+		f := q
+		if factorOf != nil {
+			f = factorOf[q]
+		}
+		if f != "" {
+			group(per, f).merge(g)
 		}
 	}
 	var out CSI
@@ -296,23 +339,16 @@ type AdvisorScore struct {
 }
 
 // AdvisorScores scores every advisor found in the FFV report or the
-// surveys, by SatisfactionPolicy.AdvisorWeights, ordered by advisor.
+// surveys, by SatisfactionPolicy.AdvisorWeights, ordered by advisor. It is
+// SurveyStats.AdvisorScores of stats of the surveys.
 func AdvisorScores(policy *retention.Policy, ffv FFVReport, surveys []retention.Survey) []AdvisorScore {
-	answers := map[string]map[string]*scores{}
-	for i := range surveys {
-		s := &surveys[i]
-		if s.Advisor == "" {
-			continue
-		}
-		if answers[s.Advisor] == nil {
-			answers[s.Advisor] = map[string]*scores{}
-		}
-		for q, a := range s.Answers {
-			if a >= 1 && a <= 5 {
-				group(answers[s.Advisor], q).add(a)
-			}
-		}
-	}
+	return statsOf(surveys).AdvisorScores(policy, ffv)
+}
+
+// AdvisorScores scores every advisor found in the FFV report or the
+// surveys counted, as the function AdvisorScores does from the surveys.
+func (s *SurveyStats) AdvisorScores(policy *retention.Policy, ffv FFVReport) []AdvisorScore {
+	answers := s.byAdvisor
 	fixed := map[string]retention.Ratio{}
 	for _, r := range ffv.ByAdvisor {
 		if r.Key != "" {

@@ -1,6 +1,10 @@
 package satisfaction
 
 import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -149,5 +153,178 @@ func TestAdvisorScores(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, decOpt); diff != "" {
 		t.Errorf("AdvisorScores (-want +got):\n%s", diff)
+	}
+}
+
+// computeCSIDirect and advisorScoresDirect are ComputeCSI and AdvisorScores
+// as they were before SurveyStats counted what they need: straight from
+// the surveys, the reference for TestSurveyStatsScores.
+func computeCSIDirect(policy *retention.Policy, surveys []retention.Survey, factorOf map[string]string) CSI {
+	per := map[string]*scores{}
+	for i := range surveys {
+		for q, a := range surveys[i].Answers {
+			f := q
+			if factorOf != nil {
+				f = factorOf[q]
+			}
+			if f != "" && a >= 1 && a <= 5 {
+				group(per, f).add(a)
+			}
+		}
+	}
+	var out CSI
+	index, defined := decimal.Zero, true
+	for _, w := range policy.Satisfaction.CSIWeights {
+		fs := FactorScore{Factor: w.Name, Weight: w.Weight}
+		if g := per[w.Name]; g != nil {
+			fs.Mean = g.mean()
+		}
+		if fs.Mean.N > 0 {
+			// 1000 × (S − N) / 4N, exact until the one rounding.
+			sc := decimal.NewFromInt(1000 * (fs.Mean.Sum - fs.Mean.N)).Div(decimal.NewFromInt(4 * fs.Mean.N))
+			index = index.Add(w.Weight.Mul(sc))
+			r := sc.Round(1)
+			fs.Score = &r
+		} else if !w.Weight.IsZero() {
+			defined = false
+		}
+		out.Factors = append(out.Factors, fs)
+	}
+	if defined {
+		r := index.Round(1)
+		out.Index = &r
+	}
+	return out
+}
+
+func advisorScoresDirect(policy *retention.Policy, ffv FFVReport, surveys []retention.Survey) []AdvisorScore {
+	answers := map[string]map[string]*scores{}
+	for i := range surveys {
+		s := &surveys[i]
+		if s.Advisor == "" {
+			continue
+		}
+		if answers[s.Advisor] == nil {
+			answers[s.Advisor] = map[string]*scores{}
+		}
+		for q, a := range s.Answers {
+			if a >= 1 && a <= 5 {
+				group(answers[s.Advisor], q).add(a)
+			}
+		}
+	}
+	fixed := map[string]retention.Ratio{}
+	for _, r := range ffv.ByAdvisor {
+		if r.Key != "" {
+			fixed[r.Key] = r.FFV
+		}
+	}
+	names := slices.Sorted(maps.Keys(answers))
+	for k := range fixed {
+		if _, ok := answers[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	out := make([]AdvisorScore, 0, len(names))
+	const places = 6
+	for _, a := range names {
+		as := AdvisorScore{Advisor: a, Components: map[string]decimal.Decimal{}, Missing: []string{}}
+		total := decimal.Zero
+		for _, w := range policy.Satisfaction.AdvisorWeights {
+			var c decimal.Decimal
+			var ok bool
+			if w.Name == "comeback-rate" {
+				c, ok = fixed[a].Decimal(places)
+			} else if g := answers[a][w.Name]; g != nil {
+				m := g.mean()
+				c, ok = retention.Ratio{Num: m.Sum - m.N, Den: 4 * m.N}.Decimal(places)
+			}
+			if !ok {
+				if !w.Weight.IsZero() {
+					as.Missing = append(as.Missing, w.Name)
+				}
+				continue
+			}
+			as.Components[w.Name] = c
+			total = total.Add(w.Weight.Mul(c))
+		}
+		if len(as.Missing) == 0 {
+			s := total.Mul(decimal.NewFromInt(100)).Round(1)
+			as.Score = &s
+		}
+		out = append(out, as)
+	}
+	return out
+}
+
+// TestSurveyStatsScores: the CSI and the advisors' scores of surveys
+// counted in three SurveyStats and merged are those computed from all the
+// surveys at once, straight from their answers (computeCSIDirect,
+// advisorScoresDirect), and the functions ComputeCSI and AdvisorScores
+// give the same; on random surveys with answers out of range, advisors
+// without a valid answer and questions mapped to factors or not.
+func TestSurveyStatsScores(t *testing.T) {
+	p := retention.DefaultPolicy()
+	r := rand.New(rand.NewPCG(1, 2))
+	var questions []string
+	for _, w := range p.Satisfaction.CSIWeights {
+		questions = append(questions, w.Name)
+	}
+	for _, w := range p.Satisfaction.AdvisorWeights {
+		questions = append(questions, w.Name)
+	}
+	questions = append(questions, "initiation", "other")
+	factorOf := map[string]string{"initiation": "service-initiation", "other": "", "explanation": "service-advisor"}
+	ffv := FFVReport{ByAdvisor: []FFVRow{{Key: "A1", FFV: retention.Ratio{Num: 2, Den: 4}}, {Key: "A9", FFV: retention.Ratio{Num: 1, Den: 1}},
+		{Key: "", FFV: retention.Ratio{Num: 1, Den: 2}}}}
+	defined, scored := 0, 0 // rounds with a CSI, advisors with a score
+	for round := range 20 {
+		surveys := make([]retention.Survey, 1+r.IntN(60))
+		for i := range surveys {
+			answers := map[string]int{}
+			for range r.IntN(6) {
+				answers[questions[r.IntN(len(questions))]] = r.IntN(8) - 1 // -1..6: some out of range
+			}
+			advisor := []string{"", "A1", "A2", "A3"}[r.IntN(4)]
+			if round%5 == 0 && advisor == "A3" {
+				answers = map[string]int{"explanation": 9} // A3: surveys, no valid answer
+			}
+			surveys[i] = retention.Survey{Customer: fmt.Sprint("C", r.IntN(9)), Touch: retention.ServiceFollowup2D,
+				Answers: answers, Advisor: advisor}
+		}
+		var parts [3]SurveyStats
+		for i := range surveys {
+			parts[r.IntN(3)].Add(&surveys[i], r.IntN(2) == 0)
+		}
+		parts[1].Merge(&parts[2])
+		parts[0].Merge(&parts[1])
+		for _, f := range []map[string]string{nil, factorOf} {
+			want := computeCSIDirect(&p, surveys, f)
+			if diff := cmp.Diff(want, parts[0].CSI(&p, f), decOpt); diff != "" {
+				t.Fatalf("round %d: merged SurveyStats.CSI (-direct +got):\n%s", round, diff)
+			}
+			if diff := cmp.Diff(want, ComputeCSI(&p, surveys, f), decOpt); diff != "" {
+				t.Fatalf("round %d: ComputeCSI (-direct +got):\n%s", round, diff)
+			}
+		}
+		if computeCSIDirect(&p, surveys, nil).Index != nil {
+			defined++
+		}
+		want := advisorScoresDirect(&p, ffv, surveys)
+		for _, a := range want {
+			if a.Score != nil {
+				scored++
+			}
+		}
+		if diff := cmp.Diff(want, parts[0].AdvisorScores(&p, ffv), decOpt); diff != "" {
+			t.Fatalf("round %d: merged SurveyStats.AdvisorScores (-direct +got):\n%s", round, diff)
+		}
+		if diff := cmp.Diff(want, AdvisorScores(&p, ffv, surveys), decOpt); diff != "" {
+			t.Fatalf("round %d: AdvisorScores (-direct +got):\n%s", round, diff)
+		}
+	}
+	if defined == 0 || defined == 20 || scored == 0 {
+		t.Errorf("%d of 20 rounds with a CSI, %d advisors scored: the cases are not covered", defined, scored)
 	}
 }
