@@ -81,12 +81,11 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 // StreamPlanTo's, and the reminder return rates are those of the tasks the
 // store holds (the plans saved on past days).
 //
-// It holds no vehicle or visit beyond those StreamPlanTo holds. What grows
-// with the network is the ids of the customers in scope (to choose their
-// surveys and complaints), the stored reminders until their vehicle has
-// streamed, and the surveys of the last 12 months and the complaints of
-// those customers, which the CSI, the advisors' scores and the complaint
-// report take whole.
+// It holds no vehicle, visit or survey beyond those StreamPlanTo holds.
+// What grows with the network is the ids of the customers in scope (to
+// choose their surveys and complaints) and of those followed up, the
+// stored reminders until their vehicle has streamed, and the complaints
+// of the customers in scope, which the complaint report takes whole.
 func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
 	var stored []retention.Task // the reminders; ReturnStats leaves out the rest
 	for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
@@ -197,20 +196,18 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 	k, p := b.k, &b.e.Policy
 	k.Status = b.stats.Report()
 	k.FFV = b.ffv.Report()
-	var kept []retention.Survey
 	var ss satisfaction.SurveyStats
 	for s, err := range surveys {
 		if err != nil {
 			return nil, err
 		}
 		if b.customers[s.Customer] && !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
-			kept = append(kept, s)
 			ss.Add(&s, b.followed[s.Customer])
 		}
 	}
 	k.Surveys = ss.Report()
-	k.CSI = satisfaction.ComputeCSI(p, kept, nil)
-	k.Advisors = satisfaction.AdvisorScores(p, k.FFV, kept)
+	k.CSI = ss.CSI(p, nil)
+	k.Advisors = ss.AdvisorScores(p, k.FFV)
 
 	cs, err := satisfaction.NewComplaints(p, nil)
 	if err != nil {
