@@ -41,7 +41,9 @@
 // machine or across several. StatusReader aggregates the status facts where
 // the visits are kept; a StatusRangeReader also reads them by range of VINs
 // (SplitVINs, VINRange), for work done vehicle by vehicle, each range
-// reading only its part of the visits.
+// reading only its part of the visits. SurveysBetween reads the surveys of
+// a span of time, through a SurveysInSpan's own query when the store has
+// one.
 //
 // # Errors
 //

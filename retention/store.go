@@ -204,6 +204,35 @@ type Logs interface {
 	Surveys(ctx context.Context) iter.Seq2[Survey, error]
 }
 
+// SurveysInSpan is implemented by stores that read the surveys of a span
+// of time without reading the others (through an index on the time): a
+// report of the last 12 months then reads those months' surveys, not a
+// network's whole history of them.
+type SurveysInSpan interface {
+	// SurveysBetween streams the surveys with from ≤ At ≤ to, in the order
+	// of Logs.Surveys: by At and then in the order appended.
+	SurveysBetween(ctx context.Context, from, to time.Time) iter.Seq2[Survey, error]
+}
+
+// SurveysBetween streams the surveys of l with from ≤ At ≤ to, by At and
+// then in the order appended: through l's own SurveysBetween when l is a
+// SurveysInSpan, else by reading all of l.Surveys and keeping those within.
+func SurveysBetween(ctx context.Context, l Logs, from, to time.Time) iter.Seq2[Survey, error] {
+	if s, ok := l.(SurveysInSpan); ok {
+		return s.SurveysBetween(ctx, from, to)
+	}
+	return func(yield func(Survey, error) bool) {
+		for s, err := range l.Surveys(ctx) {
+			if err == nil && (s.At.Before(from) || s.At.After(to)) {
+				continue
+			}
+			if !yield(s, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // TaskFilter selects tasks.
 type TaskFilter struct {
 	// From and To bound the due date, inclusive; a nil bound is open.

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
@@ -677,19 +678,34 @@ func (s *Store) Complaints(ctx context.Context) iter.Seq2[retention.Complaint, e
 // Surveys streams every survey, by At and then in append order.
 func (s *Store) Surveys(ctx context.Context) iter.Seq2[retention.Survey, error] {
 	return stream(ctx, s, "sqlstore.Surveys", `SELECT customer, touch, at, answers, recommend, advisor
-		FROM surveys ORDER BY at, seq`, nil,
-		func(rs *sql.Rows) (retention.Survey, error) {
-			var x retention.Survey
-			var at instantCol
-			var rec sql.NullInt64
-			err := rs.Scan(&x.Customer, enumCol{&x.Touch}, &at, jsonCol{&x.Answers}, &rec, &x.Advisor)
-			x.At = at.T
-			if rec.Valid {
-				r := int(rec.Int64)
-				x.Recommend = &r
-			}
-			return x, err
-		})
+		FROM surveys ORDER BY at, seq`, nil, scanSurvey)
+}
+
+// SurveysBetween streams the surveys with from ≤ At ≤ to, by At and then
+// in the order appended (retention.SurveysInSpan), reading only those
+// through the index on the time.
+func (s *Store) SurveysBetween(ctx context.Context, from, to time.Time) iter.Seq2[retention.Survey, error] {
+	// Instants are stored truncated to retention.InstantPrecision: one is
+	// at or after from when it is at or after from rounded up to it.
+	lo := from.Truncate(retention.InstantPrecision)
+	if lo.Before(from) {
+		lo = lo.Add(retention.InstantPrecision)
+	}
+	return stream(ctx, s, "sqlstore.SurveysBetween", `SELECT customer, touch, at, answers, recommend, advisor
+		FROM surveys WHERE at >= $1 AND at <= $2 ORDER BY at, seq`, []any{instantArg(lo), instantArg(to)}, scanSurvey)
+}
+
+func scanSurvey(rs *sql.Rows) (retention.Survey, error) {
+	var x retention.Survey
+	var at instantCol
+	var rec sql.NullInt64
+	err := rs.Scan(&x.Customer, enumCol{&x.Touch}, &at, jsonCol{&x.Answers}, &rec, &x.Advisor)
+	x.At = at.T
+	if rec.Valid {
+		r := int(rec.Int64)
+		x.Recommend = &r
+	}
+	return x, err
 }
 
 // Tasks streams the stored tasks due within f, by due date and key.

@@ -113,6 +113,7 @@ var (
 	_ retention.PartitionedCustomers = (*Store)(nil)
 	_ retention.TaskSeqSaver         = (*Store)(nil)
 	_ retention.StatusRangeReader    = (*Store)(nil)
+	_ retention.SurveysInSpan        = (*Store)(nil)
 )
 
 // Migrations returns the schema migrations of a dialect ("sqlite" or

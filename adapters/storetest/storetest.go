@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"VINRanges", testVINRanges},
 		{"VisitsAfter", testVisitsAfter},
 		{"CustomerContacts", testCustomerContacts},
+		{"SurveysBetween", testSurveysBetween},
 		{"NotFound", testNotFound},
 		{"AppendOnlyLogs", testAppendOnlyLogs},
 		{"SaveTasksIdempotent", testSaveTasksIdempotent},
@@ -983,10 +984,82 @@ func testCancelledRead(t *testing.T, s retention.Store) {
 	if err := firstErr(retention.CustomersIn(ctx, s, retention.HistoryFilter{Partition: 1, Partitions: 2})); !errors.Is(err, context.Canceled) {
 		t.Errorf("CustomersIn with a cancelled context: %v, want context.Canceled", err)
 	}
+	if err := firstErr(retention.SurveysBetween(ctx, s, time.Time{}, time.Now())); !errors.Is(err, context.Canceled) {
+		t.Errorf("SurveysBetween with a cancelled context: %v, want context.Canceled", err)
+	}
 	if _, err := s.Dealers(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dealers with a cancelled context: %v", err)
 	}
 }
+
+// testSurveysBetween: retention.SurveysBetween (the store's own, or
+// Surveys filtered) yields the surveys from ≤ At ≤ to in the order of
+// Surveys: one a microsecond before from is out, one on from and one on to
+// are in, one a microsecond after to is out; bounds finer than the
+// microsecond select as the instants stored to it compare; and the store's
+// own method, when it has one, yields what filtering Surveys yields.
+func testSurveysBetween(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	mustImport(t, s, Dataset())
+	from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 31, 23, 59, 59, 999999000, time.UTC)
+	survey := func(customer string, at time.Time) retention.Survey {
+		return retention.Survey{Customer: customer, Touch: retention.ServiceFollowup2D, At: at, Answers: map[string]int{"q1": 4}}
+	}
+	us := time.Microsecond
+	// Appended out of time order, two at the same instant.
+	if err := s.AppendSurveys(ctx, []retention.Survey{
+		survey("C2", to), survey("C1", from.Add(-us)), survey("C1", from), survey("C2", to.Add(us)),
+		survey("C1", from.Add(10*24*time.Hour)), survey("C2", from.Add(10*24*time.Hour)),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	who := func(ss []retention.Survey) []string {
+		var out []string
+		for _, x := range ss {
+			out = append(out, x.Customer+"@"+x.At.UTC().Format(time.RFC3339Nano))
+		}
+		return out
+	}
+	all := collect(t, s.Surveys(ctx))
+	for _, tt := range []struct {
+		name     string
+		from, to time.Time
+		want     []string
+	}{
+		{"March", from, to, []string{"C1@2026-03-01T00:00:00Z", "C1@2026-03-11T00:00:00Z", "C2@2026-03-11T00:00:00Z",
+			"C2@2026-03-31T23:59:59.999999Z"}},
+		// Stored to the microsecond: after from+1ns means from the next
+		// microsecond; up to to+999ns, to itself.
+		{"bounds between microseconds", from.Add(-us + 1), to.Add(us - 1), []string{"C1@2026-03-01T00:00:00Z", "C1@2026-03-11T00:00:00Z",
+			"C2@2026-03-11T00:00:00Z", "C2@2026-03-31T23:59:59.999999Z"}},
+		{"one instant", from, from, []string{"C1@2026-03-01T00:00:00Z"}},
+		{"none", to.Add(2 * us), to.Add(3 * us), nil},
+	} {
+		got := collect(t, retention.SurveysBetween(ctx, s, tt.from, tt.to))
+		if diff := cmp.Diff(tt.want, who(got)); diff != "" {
+			t.Errorf("SurveysBetween, %s (-want +got):\n%s", tt.name, diff)
+		}
+		var want []retention.Survey // Surveys, filtered
+		for _, x := range all {
+			if !x.At.Before(tt.from) && !x.At.After(tt.to) {
+				want = append(want, x)
+			}
+		}
+		if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+			t.Errorf("SurveysBetween, %s (-Surveys filtered +got):\n%s", tt.name, diff)
+		}
+		if _, ok := s.(retention.SurveysInSpan); ok {
+			// The generic path, as for a store without the method.
+			generic := collect(t, retention.SurveysBetween(ctx, logsOnly{s}, tt.from, tt.to))
+			if diff := cmp.Diff(generic, got, cmpOpts); diff != "" {
+				t.Errorf("SurveysBetween, %s (-Surveys filtered by retention +the store's own):\n%s", tt.name, diff)
+			}
+		}
+	}
+}
+
+// logsOnly hides every method of a store but those of retention.Logs.
+type logsOnly struct{ retention.Logs }
 
 // firstErr returns the first error a stream yields, or nil.
 func firstErr[T any](seq iter.Seq2[T, error]) error {
