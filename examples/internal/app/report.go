@@ -106,7 +106,10 @@ func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.
 	if err != nil {
 		return nil, err
 	}
-	return b.finish(s.Surveys(ctx), s.Complaints(ctx))
+	// The surveys of the 12 months, read from a day early: finish keeps
+	// those whose day, in the zone of their instant (UTC from the SQL
+	// stores; any zone is less than a day from it), is from yearAgo on.
+	return b.finish(retention.SurveysBetween(ctx, s, b.yearAgo.UTC().Add(-24*time.Hour), b.end), s.Complaints(ctx))
 }
 
 // kpis gathers the KPIs one customer at a time (customer), and the day's

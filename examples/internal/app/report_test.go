@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/dcrc-go/dcrc/adapters/memstore"
 	"github.com/dcrc-go/dcrc/examples/demo"
@@ -18,6 +19,17 @@ func TestStreamReportMatchesReport(t *testing.T) {
 	ctx := context.Background()
 	asOf := retention.MustParseDate("2026-11-22")
 	ds := demo.Generate(&demo.Options{Vehicles: 400, AsOf: asOf})
+	// Surveys about the first day of the 12 months, in UTC and at UTC+8:
+	// 02:00 there is the day before in UTC, which the SQL stores keep.
+	yearAgo := retention.AddDays(retention.AddMonths(asOf, -12), 1)
+	cst := time.FixedZone("CST", 8*3600)
+	for i, at := range []time.Time{
+		yearAgo.UTC().Add(-time.Microsecond), yearAgo.UTC(), // the day before, and the day, in UTC
+		yearAgo.In(cst).Add(2 * time.Hour), yearAgo.In(cst).Add(-time.Hour), // the day, and the day before, at UTC+8
+	} {
+		ds.Surveys = append(ds.Surveys, retention.Survey{Customer: ds.Customers[i].ID, Touch: retention.ServiceFollowup2D,
+			At: at, Answers: map[string]int{"service-quality": 1 + i}})
+	}
 	mem := memstore.New()
 	if err := mem.Import(ctx, ds); err != nil {
 		t.Fatal(err)
@@ -50,7 +62,11 @@ func TestStreamReportMatchesReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := e.Report(ds, asOf, stored, 0)
+			// Report's KPIs of the records as the store returns them: the SQL
+			// stores return instants in UTC.
+			records := *ds
+			records.Surveys, records.Complaints = collect(t, st.s.Surveys(ctx)), collect(t, st.s.Complaints(ctx))
+			want, err := e.Report(&records, asOf, stored, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
