@@ -83,7 +83,8 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 //
 // It holds no vehicle, visit or survey beyond those StreamPlanTo holds.
 // What grows with the network is the ids of the customers in scope (to
-// choose their surveys and complaints) and of those followed up, the
+// choose their surveys and complaints, each with whether it was followed
+// up), the
 // stored reminders until their vehicle has streamed, and the complaints
 // of the customers in scope, which the complaint report takes whole.
 func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
@@ -123,8 +124,7 @@ type kpis struct {
 
 	stats     classify.Stats
 	ffv       *satisfaction.FFVStats
-	customers map[string]bool // in scope
-	followed  map[string]bool // reached by a follow-up call
+	customers map[string]bool // in scope: whether reached by a follow-up call
 	returns   *schedule.ReturnStats
 	reminders map[string][]retention.Task // by VIN, until the vehicle comes
 	days      []date.Date                 // a vehicle's visit days, reused
@@ -141,7 +141,7 @@ func (e *Engine) newKPIs(asOf date.Date, tasks []retention.Task) (*kpis, error) 
 	}
 	b := &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
 		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv, customers: map[string]bool{},
-		followed: map[string]bool{}, returns: e.Planner.NewReturnStats(asOf),
+		returns:   e.Planner.NewReturnStats(asOf),
 		reminders: map[string][]retention.Task{}, owners: map[string]*OwnerWork{}}
 	seen := map[string]bool{}
 	for _, t := range tasks {
@@ -156,7 +156,6 @@ func (e *Engine) newKPIs(asOf date.Date, tasks []retention.Task) (*kpis, error) 
 // customer adds a customer in scope and its classification.
 func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) {
 	b.stats.Add(r)
-	b.customers[in.Customer.ID] = true
 	vehicles := make([]retention.Vehicle, len(in.Vehicles))
 	for i := range in.Vehicles {
 		h := &in.Vehicles[i]
@@ -174,11 +173,9 @@ func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) 
 		}
 	}
 	// A customer's contacts are those about its vehicles or itself
-	// (Group, retention.Logs.CustomerContacts), so its own vehicles say
-	// whom each reached.
-	for c := range satisfaction.FollowedUpCustomers(in.Contacts, vehicles) {
-		b.followed[c] = true
-	}
+	// (Group, retention.Logs.CustomerContacts), so with its own vehicles
+	// they can reach no one else.
+	b.customers[in.Customer.ID] = satisfaction.FollowedUpCustomers(in.Contacts, vehicles)[in.Customer.ID]
 }
 
 // task adds a task of the day's plan, in the plan's order.
@@ -204,8 +201,8 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 		if err != nil {
 			return nil, err
 		}
-		if b.customers[s.Customer] && !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
-			ss.Add(&s, b.followed[s.Customer])
+		if followed, ok := b.customers[s.Customer]; ok && !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
+			ss.Add(&s, followed)
 		}
 	}
 	k.Surveys = ss.Report()
@@ -221,7 +218,7 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 		if err != nil {
 			return nil, err
 		}
-		if b.customers[c.Customer] {
+		if _, ok := b.customers[c.Customer]; ok {
 			mine = append(mine, c)
 		}
 	}
