@@ -2,9 +2,7 @@ package satisfaction
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -156,114 +154,48 @@ func TestAdvisorScores(t *testing.T) {
 	}
 }
 
-// computeCSIDirect and advisorScoresDirect are ComputeCSI and AdvisorScores
-// as they were before SurveyStats counted what they need: straight from
-// the surveys, the reference for TestSurveyStatsScores.
-func computeCSIDirect(policy *retention.Policy, surveys []retention.Survey, factorOf map[string]string) CSI {
-	per := map[string]*scores{}
-	for i := range surveys {
-		for q, a := range surveys[i].Answers {
-			f := q
-			if factorOf != nil {
-				f = factorOf[q]
-			}
-			if f != "" && a >= 1 && a <= 5 {
-				group(per, f).add(a)
-			}
-		}
-	}
-	var out CSI
-	index, defined := decimal.Zero, true
-	for _, w := range policy.Satisfaction.CSIWeights {
-		fs := FactorScore{Factor: w.Name, Weight: w.Weight}
-		if g := per[w.Name]; g != nil {
-			fs.Mean = g.mean()
-		}
-		if fs.Mean.N > 0 {
-			// 1000 × (S − N) / 4N, exact until the one rounding.
-			sc := decimal.NewFromInt(1000 * (fs.Mean.Sum - fs.Mean.N)).Div(decimal.NewFromInt(4 * fs.Mean.N))
-			index = index.Add(w.Weight.Mul(sc))
-			r := sc.Round(1)
-			fs.Score = &r
-		} else if !w.Weight.IsZero() {
-			defined = false
-		}
-		out.Factors = append(out.Factors, fs)
-	}
-	if defined {
-		r := index.Round(1)
-		out.Index = &r
-	}
-	return out
-}
-
-func advisorScoresDirect(policy *retention.Policy, ffv FFVReport, surveys []retention.Survey) []AdvisorScore {
-	answers := map[string]map[string]*scores{}
-	for i := range surveys {
-		s := &surveys[i]
-		if s.Advisor == "" {
-			continue
-		}
-		if answers[s.Advisor] == nil {
-			answers[s.Advisor] = map[string]*scores{}
+// answersOf returns the answers on 1–5 of surveys straight from them, by
+// question and by advisor and question: the reference for
+// TestSurveyStatsScores.
+func answersOf(surveys []retention.Survey) (byQuestion map[string][6]int64, byAdvisor map[string]map[string][6]int64) {
+	byQuestion, byAdvisor = map[string][6]int64{}, map[string]map[string][6]int64{}
+	for _, s := range surveys {
+		if s.Advisor != "" && byAdvisor[s.Advisor] == nil {
+			byAdvisor[s.Advisor] = map[string][6]int64{} // an advisor with surveys, answered or not
 		}
 		for q, a := range s.Answers {
-			if a >= 1 && a <= 5 {
-				group(answers[s.Advisor], q).add(a)
-			}
-		}
-	}
-	fixed := map[string]retention.Ratio{}
-	for _, r := range ffv.ByAdvisor {
-		if r.Key != "" {
-			fixed[r.Key] = r.FFV
-		}
-	}
-	names := slices.Sorted(maps.Keys(answers))
-	for k := range fixed {
-		if _, ok := answers[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	slices.Sort(names)
-	out := make([]AdvisorScore, 0, len(names))
-	const places = 6
-	for _, a := range names {
-		as := AdvisorScore{Advisor: a, Components: map[string]decimal.Decimal{}, Missing: []string{}}
-		total := decimal.Zero
-		for _, w := range policy.Satisfaction.AdvisorWeights {
-			var c decimal.Decimal
-			var ok bool
-			if w.Name == "comeback-rate" {
-				c, ok = fixed[a].Decimal(places)
-			} else if g := answers[a][w.Name]; g != nil {
-				m := g.mean()
-				c, ok = retention.Ratio{Num: m.Sum - m.N, Den: 4 * m.N}.Decimal(places)
-			}
-			if !ok {
-				if !w.Weight.IsZero() {
-					as.Missing = append(as.Missing, w.Name)
-				}
+			if a < 1 || a > 5 {
 				continue
 			}
-			as.Components[w.Name] = c
-			total = total.Add(w.Weight.Mul(c))
+			c := byQuestion[q]
+			c[a]++
+			byQuestion[q] = c
+			if s.Advisor != "" {
+				c := byAdvisor[s.Advisor][q]
+				c[a]++
+				byAdvisor[s.Advisor][q] = c
+			}
 		}
-		if len(as.Missing) == 0 {
-			s := total.Mul(decimal.NewFromInt(100)).Round(1)
-			as.Score = &s
-		}
-		out = append(out, as)
+	}
+	return byQuestion, byAdvisor
+}
+
+// dists returns the distributions of m.
+func dists(m map[string]*scores) map[string][6]int64 {
+	out := map[string][6]int64{}
+	for k, v := range m {
+		out[k] = v.dist
 	}
 	return out
 }
 
-// TestSurveyStatsScores: the CSI and the advisors' scores of surveys
-// counted in three SurveyStats and merged are those computed from all the
-// surveys at once, straight from their answers (computeCSIDirect,
-// advisorScoresDirect), and the functions ComputeCSI and AdvisorScores
-// give the same; on random surveys with answers out of range, advisors
-// without a valid answer and questions mapped to factors or not.
+// TestSurveyStatsScores: surveys counted in three SurveyStats and merged
+// hold the answers by question and by advisor that counting them all at
+// once gives (counts), and give the CSI and the advisors' scores that
+// ComputeCSI and AdvisorScores compute from all of them; on random surveys
+// with answers out of range, advisors without a valid answer, and
+// questions mapped to factors or not. TestCSI and TestAdvisorScores pin
+// the scores themselves.
 func TestSurveyStatsScores(t *testing.T) {
 	p := retention.DefaultPolicy()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -278,7 +210,7 @@ func TestSurveyStatsScores(t *testing.T) {
 	factorOf := map[string]string{"initiation": "service-initiation", "other": "", "explanation": "service-advisor"}
 	ffv := FFVReport{ByAdvisor: []FFVRow{{Key: "A1", FFV: retention.Ratio{Num: 2, Den: 4}}, {Key: "A9", FFV: retention.Ratio{Num: 1, Den: 1}},
 		{Key: "", FFV: retention.Ratio{Num: 1, Den: 2}}}}
-	defined, scored := 0, 0 // rounds with a CSI, advisors with a score
+	defined, scored, unanswered := 0, 0, 0 // rounds with a CSI; advisors with a score, with surveys but no valid answer
 	for round := range 20 {
 		surveys := make([]retention.Survey, 1+r.IntN(60))
 		for i := range surveys {
@@ -299,32 +231,42 @@ func TestSurveyStatsScores(t *testing.T) {
 		}
 		parts[1].Merge(&parts[2])
 		parts[0].Merge(&parts[1])
+		merged := &parts[0]
+		byQuestion, byAdvisor := answersOf(surveys)
+		if diff := cmp.Diff(byQuestion, dists(merged.byQuestion)); diff != "" {
+			t.Fatalf("round %d: answers by question (-counted at once +merged):\n%s", round, diff)
+		}
+		gotByAdvisor := map[string]map[string][6]int64{}
+		for a, m := range merged.byAdvisor {
+			gotByAdvisor[a] = dists(m)
+		}
+		if diff := cmp.Diff(byAdvisor, gotByAdvisor); diff != "" {
+			t.Fatalf("round %d: answers by advisor (-counted at once +merged):\n%s", round, diff)
+		}
 		for _, f := range []map[string]string{nil, factorOf} {
-			want := computeCSIDirect(&p, surveys, f)
-			if diff := cmp.Diff(want, parts[0].CSI(&p, f), decOpt); diff != "" {
-				t.Fatalf("round %d: merged SurveyStats.CSI (-direct +got):\n%s", round, diff)
+			want := ComputeCSI(&p, surveys, f)
+			if diff := cmp.Diff(want, merged.CSI(&p, f), decOpt); diff != "" {
+				t.Fatalf("round %d: merged SurveyStats.CSI (-ComputeCSI +got):\n%s", round, diff)
 			}
-			if diff := cmp.Diff(want, ComputeCSI(&p, surveys, f), decOpt); diff != "" {
-				t.Fatalf("round %d: ComputeCSI (-direct +got):\n%s", round, diff)
+			if f == nil && want.Index != nil {
+				defined++
 			}
 		}
-		if computeCSIDirect(&p, surveys, nil).Index != nil {
-			defined++
+		want := AdvisorScores(&p, ffv, surveys)
+		if diff := cmp.Diff(want, merged.AdvisorScores(&p, ffv), decOpt); diff != "" {
+			t.Fatalf("round %d: merged SurveyStats.AdvisorScores (-AdvisorScores +got):\n%s", round, diff)
 		}
-		want := advisorScoresDirect(&p, ffv, surveys)
 		for _, a := range want {
 			if a.Score != nil {
 				scored++
 			}
-		}
-		if diff := cmp.Diff(want, parts[0].AdvisorScores(&p, ffv), decOpt); diff != "" {
-			t.Fatalf("round %d: merged SurveyStats.AdvisorScores (-direct +got):\n%s", round, diff)
-		}
-		if diff := cmp.Diff(want, AdvisorScores(&p, ffv, surveys), decOpt); diff != "" {
-			t.Fatalf("round %d: AdvisorScores (-direct +got):\n%s", round, diff)
+			if a.Advisor == "A3" && len(byAdvisor["A3"]) == 0 {
+				unanswered++
+			}
 		}
 	}
-	if defined == 0 || defined == 20 || scored == 0 {
-		t.Errorf("%d of 20 rounds with a CSI, %d advisors scored: the cases are not covered", defined, scored)
+	if defined == 0 || defined == 20 || scored == 0 || unanswered == 0 {
+		t.Errorf("%d of 20 rounds with a CSI, %d advisors scored, %d without a valid answer: the cases are not covered",
+			defined, scored, unanswered)
 	}
 }
