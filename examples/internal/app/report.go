@@ -62,9 +62,12 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 	if tasks == nil {
 		tasks = e.pastTasks(inputs, asOf, returnDays)
 	}
-	b, err := e.newKPIs(asOf, tasks)
+	b, err := e.newKPIs(asOf)
 	if err != nil {
 		return nil, err
+	}
+	for i := range tasks {
+		b.past(&tasks[i])
 	}
 	plan := e.Planner.Plan(inputs, asOf)
 	for i := range inputs { // plan.Customers are by id, as inputs are
@@ -82,24 +85,21 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 // store holds (the plans saved on past days).
 //
 // It holds no vehicle, visit or survey beyond those StreamPlanTo holds.
-// What grows with the network is the ids of the customers in scope (to
-// choose their surveys and complaints, each with whether it was followed
-// up), the
-// stored reminders until their vehicle has streamed, and the complaints
-// of the customers in scope, which the complaint report takes whole.
+// What grows with the network is the ids of the customers in scope, each
+// with whether a follow-up call reached it (to choose their surveys and
+// complaints), the stored reminders until their vehicle has streamed, and
+// the complaints of the customers in scope, which the complaint report
+// takes whole.
 func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
-	var stored []retention.Task // the reminders; ReturnStats leaves out the rest
+	b, err := e.newKPIs(asOf)
+	if err != nil {
+		return nil, err
+	}
 	for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
 		if err != nil {
 			return nil, err
 		}
-		if schedule.IsReminder(t.Touch) && t.VIN != "" {
-			stored = append(stored, t)
-		}
-	}
-	b, err := e.newKPIs(asOf, stored)
-	if err != nil {
-		return nil, err
+		b.past(&t)
 	}
 	_, err = e.StreamPlanTo(ctx, s, asOf, workers,
 		func(in *classify.CustomerInput, cr *classify.CustomerResult) error { b.customer(in, cr); return nil },
@@ -113,8 +113,9 @@ func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.
 	return b.finish(retention.SurveysBetween(ctx, s, b.yearAgo.UTC().Add(-24*time.Hour), b.end), s.Complaints(ctx))
 }
 
-// kpis gathers the KPIs one customer at a time (customer), and the day's
-// tasks one at a time (task), then reads the surveys and complaints
+// kpis gathers the KPIs: first the tasks of past days whose return rates
+// they measure (past), then one customer at a time (customer) and the
+// day's tasks one at a time (task), then the surveys and complaints
 // (finish). The customers may come in any order.
 type kpis struct {
 	e       *Engine
@@ -126,31 +127,35 @@ type kpis struct {
 	ffv       *satisfaction.FFVStats
 	customers map[string]bool // in scope: whether reached by a follow-up call
 	returns   *schedule.ReturnStats
-	reminders map[string][]retention.Task // by VIN, until the vehicle comes
+	reminders map[string][]retention.Task // of past days, by VIN, until the vehicle comes
 	days      []date.Date                 // a vehicle's visit days, reused
 	owners    map[string]*OwnerWork
 }
 
-// newKPIs starts the KPIs as of asOf, with the tasks of past days whose
-// return rates they measure.
-func (e *Engine) newKPIs(asOf date.Date, tasks []retention.Task) (*kpis, error) {
+// newKPIs starts the KPIs as of asOf.
+func (e *Engine) newKPIs(asOf date.Date) (*kpis, error) {
 	yearAgo := retention.AddDays(retention.AddMonths(asOf, -12), 1)
 	ffv, err := satisfaction.NewFFVStats(&e.Policy, &satisfaction.FFVOptions{From: yearAgo, To: asOf})
 	if err != nil {
 		return nil, err
 	}
-	b := &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
+	return &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
 		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv, customers: map[string]bool{},
-		returns:   e.Planner.NewReturnStats(asOf),
-		reminders: map[string][]retention.Task{}, owners: map[string]*OwnerWork{}}
-	seen := map[string]bool{}
-	for _, t := range tasks {
-		if !seen[t.Key] { // a task given twice counts once, as in ReturnRates
-			seen[t.Key] = true
-			b.reminders[t.VIN] = append(b.reminders[t.VIN], t)
-		}
+		returns: e.Planner.NewReturnStats(asOf), reminders: map[string][]retention.Task{}, owners: map[string]*OwnerWork{}}, nil
+}
+
+// past adds a task of a past day's plan. Only the reminders about a
+// vehicle are kept (schedule.ReturnStats counts no other), each once: a
+// task's key names its vehicle, so a task given twice is among that
+// vehicle's.
+func (b *kpis) past(t *retention.Task) {
+	if !schedule.IsReminder(t.Touch) || t.VIN == "" {
+		return
 	}
-	return b, nil
+	ts := b.reminders[t.VIN]
+	if !slices.ContainsFunc(ts, func(o retention.Task) bool { return o.Key == t.Key }) {
+		b.reminders[t.VIN] = append(ts, *t)
+	}
 }
 
 // customer adds a customer in scope and its classification.

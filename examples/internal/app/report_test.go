@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -76,6 +77,14 @@ func TestStreamReportMatchesReport(t *testing.T) {
 				want.CSI.Index == nil || len(want.Advisors) == 0 || want.FFV.All.FFV.Den == 0 {
 				t.Fatalf("%s, dealer %q: the KPIs leave parts untested: returns %s, %d tasks, surveys %+v, %d complaints",
 					st.name, dealer, r, want.TaskCount, s, want.Complaints.Total)
+			}
+			// The plans of past days given twice count once.
+			twice, err := e.Report(&records, asOf, append(slices.Clone(stored), stored...), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Returns, twice.Returns); diff != "" {
+				t.Errorf("%s, dealer %q: return rates of the past plans given twice (-once +twice):\n%s", st.name, dealer, diff)
 			}
 			for _, workers := range []int{1, 2} {
 				got, err := e.StreamReport(ctx, st.s, asOf, workers)
