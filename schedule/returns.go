@@ -83,8 +83,9 @@ func (pl *Planner) NewReturnStats(asOf date.Date) *ReturnStats {
 		touch: map[string]retention.Ratio{}, dealer: map[string]retention.Ratio{}, owner: map[string]retention.Ratio{}}
 }
 
-// Add counts task t given the days its vehicle (t.VIN) was opened a repair
-// order, in any order; days after the stats' as-of date play no part. A
+// Add counts task t given the days on which its vehicle's (t.VIN) repair
+// orders were opened, in any order; days after the stats' as-of date play
+// no part. A
 // task that is not a reminder (IsReminder) or not about a vehicle is left
 // out, and so is a reminder whose window is still open without a visit, as
 // in ReturnRates. Each task is to be added once.
