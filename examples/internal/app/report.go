@@ -127,8 +127,9 @@ type kpis struct {
 	ffv       *satisfaction.FFVStats
 	customers map[string]bool // in scope: whether reached by a follow-up call
 	returns   *schedule.ReturnStats
-	reminders map[string][]retention.Task // of past days, by VIN, until the vehicle comes
-	days      []date.Date                 // a vehicle's visit days, reused
+	reminders map[string][]reminder // of past days, by VIN, until the vehicle comes
+	dealers   map[string]string     // the reminders' dealers, each id held once
+	days      []date.Date           // a vehicle's visit days, reused
 	owners    map[string]*OwnerWork
 }
 
@@ -141,7 +142,24 @@ func (e *Engine) newKPIs(asOf date.Date) (*kpis, error) {
 	}
 	return &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
 		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv, customers: map[string]bool{},
-		returns: e.Planner.NewReturnStats(asOf), reminders: map[string][]retention.Task{}, owners: map[string]*OwnerWork{}}, nil
+		returns: e.Planner.NewReturnStats(asOf), reminders: map[string][]reminder{},
+		dealers: map[string]string{}, owners: map[string]*OwnerWork{}}, nil
+}
+
+// reminder is what the return rates need of a reminder of a past day
+// (schedule.ReturnStats.Add), kept by its VIN: a network's plans of many
+// days hold many of them.
+type reminder struct {
+	key    string
+	dealer string
+	due    date.Date
+	touch  retention.Touch
+	owner  retention.Role
+}
+
+// task returns r as a task about vin.
+func (r *reminder) task(vin string) retention.Task {
+	return retention.Task{Key: r.key, Touch: r.touch, VIN: vin, Dealer: r.dealer, Owner: r.owner, DueOn: r.due}
 }
 
 // past adds a task of a past day's plan. Only the reminders about a
@@ -152,10 +170,26 @@ func (b *kpis) past(t *retention.Task) {
 	if !schedule.IsReminder(t.Touch) || t.VIN == "" {
 		return
 	}
-	ts := b.reminders[t.VIN]
-	if !slices.ContainsFunc(ts, func(o retention.Task) bool { return o.Key == t.Key }) {
-		b.reminders[t.VIN] = append(ts, *t)
+	rs := b.reminders[t.VIN]
+	if slices.ContainsFunc(rs, func(r reminder) bool { return r.key == t.Key }) {
+		return
 	}
+	dealer, ok := b.dealers[t.Dealer]
+	if !ok {
+		dealer = t.Dealer
+		b.dealers[dealer] = dealer
+	}
+	b.reminders[t.VIN] = append(rs, reminder{key: t.Key, dealer: dealer, due: t.DueOn, touch: t.Touch, owner: t.Owner})
+}
+
+// remind adds the reminders about vin to the return rates, given the
+// days its repair orders were opened, and forgets them.
+func (b *kpis) remind(vin string, days []date.Date) {
+	for _, r := range b.reminders[vin] {
+		t := r.task(vin)
+		b.returns.Add(&t, days)
+	}
+	delete(b.reminders, vin)
 }
 
 // customer adds a customer in scope and its classification.
@@ -166,15 +200,12 @@ func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) 
 		h := &in.Vehicles[i]
 		vehicles[i] = h.Vehicle
 		b.ffv.Add(h)
-		if ts, ok := b.reminders[h.Vehicle.VIN]; ok {
+		if _, ok := b.reminders[h.Vehicle.VIN]; ok {
 			b.days = b.days[:0]
 			for j := range h.Visits {
 				b.days = append(b.days, h.Visits[j].OpenedOn)
 			}
-			for j := range ts {
-				b.returns.Add(&ts[j], b.days)
-			}
-			delete(b.reminders, h.Vehicle.VIN)
+			b.remind(h.Vehicle.VIN, b.days)
 		}
 	}
 	// A customer's contacts are those about its vehicles or itself
@@ -231,10 +262,8 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 	k.Complaints = ComplaintSummary{Total: len(cr.SLAs), WithinSLA: cr.WithinSLA, Breached: len(cr.Breached),
 		Overdue: cr.Overdue, ByCategory: cr.ByCategory, BySource: cr.BySource}
 
-	for _, ts := range b.reminders { // vehicles that did not come: no visits
-		for i := range ts {
-			b.returns.Add(&ts[i], nil)
-		}
+	for vin := range b.reminders { // vehicles that did not come: no visits
+		b.remind(vin, nil)
 	}
 	k.Returns = b.returns.Report()
 	for _, name := range slices.Sorted(maps.Keys(b.owners)) {

@@ -78,6 +78,18 @@ func TestStreamReportMatchesReport(t *testing.T) {
 				t.Fatalf("%s, dealer %q: the KPIs leave parts untested: returns %s, %d tasks, surveys %+v, %d complaints",
 					st.name, dealer, r, want.TaskCount, s, want.Complaints.Total)
 			}
+			// The return rates are the library's of the tasks and of the
+			// visits of the customers in scope.
+			var visits []retention.Visit
+			inputs, _ := Group(&records)
+			for _, in := range e.Scope(inputs, asOf) {
+				for _, h := range in.Vehicles {
+					visits = append(visits, h.Visits...)
+				}
+			}
+			if diff := cmp.Diff(e.Planner.ReturnRates(stored, visits, asOf), want.Returns); diff != "" {
+				t.Errorf("%s, dealer %q: return rates (-Planner.ReturnRates +Report):\n%s", st.name, dealer, diff)
+			}
 			// The plans of past days given twice count once.
 			twice, err := e.Report(&records, asOf, append(slices.Clone(stored), stored...), 0)
 			if err != nil {
