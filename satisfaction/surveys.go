@@ -122,7 +122,7 @@ type SurveyStats struct {
 // calls, 3.73 without; see FollowedUpCustomers). Answers outside 1–5 are not counted: validate
 // surveys first (retention.Survey.Validate).
 func (s *SurveyStats) Add(sv *retention.Survey, followedUp bool) {
-	s.init()
+	s.makeMaps()
 	var advisor map[string]*scores // an advisor with surveys counts, answered or not
 	if sv.Advisor != "" {
 		advisor = s.advisor(sv.Advisor)
@@ -155,7 +155,8 @@ func (s *SurveyStats) Add(sv *retention.Survey, followedUp bool) {
 	}
 }
 
-func (s *SurveyStats) init() {
+// makeMaps makes the maps of the zero value.
+func (s *SurveyStats) makeMaps() {
 	if s.byTouch == nil {
 		s.byTouch, s.byQuestion, s.byAdvisor = map[string]*scores{}, map[string]*scores{}, map[string]map[string]*scores{}
 	}
@@ -185,7 +186,7 @@ func (s *SurveyStats) Merge(o *SurveyStats) {
 	s.all.merge(&o.all)
 	s.followed.merge(&o.followed)
 	s.notFollowed.merge(&o.notFollowed)
-	s.init()
+	s.makeMaps()
 	for k, v := range o.byTouch {
 		group(s.byTouch, k).merge(v)
 	}
