@@ -17,5 +17,9 @@
 // reason, and come up again while they are open. Phone samples (the OEM's
 // 10% follow-ups) are a hash of subject and touch: the same on every run.
 //
+// The reminders' effect is measured by their return rate: the share
+// followed by a visit of the vehicle within PlanPolicy.ReturnWindowDays
+// (Planner.ReturnRates, or ReturnStats a vehicle at a time, mergeable).
+//
 // The package is pure: no I/O, no clock; the as-of date is an argument.
 package schedule
