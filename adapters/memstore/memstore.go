@@ -12,7 +12,6 @@ import (
 	"maps"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/dcrc-go/dcrc/retention"
 )
@@ -36,7 +35,6 @@ type Store struct {
 var (
 	_ retention.Store             = (*Store)(nil)
 	_ retention.StatusRangeReader = (*Store)(nil)
-	_ retention.SurveysInSpan     = (*Store)(nil)
 )
 
 // New returns an empty store.
@@ -432,27 +430,11 @@ func (s *Store) AppendSurveys(ctx context.Context, ss []retention.Survey) error 
 
 // Surveys streams every survey, by At and then in append order.
 func (s *Store) Surveys(ctx context.Context) iter.Seq2[retention.Survey, error] {
-	return s.surveysWhere(ctx, "memstore.Surveys", func(*retention.Survey) bool { return true })
-}
-
-// SurveysBetween streams the surveys with from ≤ At ≤ to, by At and then
-// in the order appended (retention.SurveysInSpan).
-func (s *Store) SurveysBetween(ctx context.Context, from, to time.Time) iter.Seq2[retention.Survey, error] {
-	return s.surveysWhere(ctx, "memstore.SurveysBetween", func(x *retention.Survey) bool {
-		return !x.At.Before(from) && !x.At.After(to)
-	})
-}
-
-// surveysWhere streams copies of the surveys keep keeps, by At and then in
-// the order appended.
-func (s *Store) surveysWhere(ctx context.Context, op string, keep func(*retention.Survey) bool) iter.Seq2[retention.Survey, error] {
-	return stream(ctx, op, func() []retention.Survey {
+	return stream(ctx, "memstore.Surveys", func() []retention.Survey {
 		s.mu.RLock()
-		var out []retention.Survey
+		out := make([]retention.Survey, len(s.surveys))
 		for i := range s.surveys {
-			if keep(&s.surveys[i]) {
-				out = append(out, s.surveys[i].Clone())
-			}
+			out[i] = s.surveys[i].Clone()
 		}
 		s.mu.RUnlock()
 		slices.SortStableFunc(out, func(a, b retention.Survey) int { return a.At.Compare(b.At) })

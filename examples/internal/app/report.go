@@ -182,10 +182,10 @@ func (b *kpis) past(t *retention.Task) {
 	b.reminders[t.VIN] = append(rs, reminder{key: t.Key, dealer: dealer, due: t.DueOn, touch: t.Touch, owner: t.Owner})
 }
 
-// remind adds the reminders about vin to the return rates, given the
+// remind adds rs, the reminders about vin, to the return rates, given the
 // days its repair orders were opened, and forgets them.
-func (b *kpis) remind(vin string, days []date.Date) {
-	for _, r := range b.reminders[vin] {
+func (b *kpis) remind(vin string, rs []reminder, days []date.Date) {
+	for _, r := range rs {
 		t := r.task(vin)
 		b.returns.Add(&t, days)
 	}
@@ -200,12 +200,12 @@ func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) 
 		h := &in.Vehicles[i]
 		vehicles[i] = h.Vehicle
 		b.ffv.Add(h)
-		if _, ok := b.reminders[h.Vehicle.VIN]; ok {
+		if rs := b.reminders[h.Vehicle.VIN]; rs != nil {
 			b.days = b.days[:0]
 			for j := range h.Visits {
 				b.days = append(b.days, h.Visits[j].OpenedOn)
 			}
-			b.remind(h.Vehicle.VIN, b.days)
+			b.remind(h.Vehicle.VIN, rs, b.days)
 		}
 	}
 	// A customer's contacts are those about its vehicles or itself
@@ -262,8 +262,8 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 	k.Complaints = ComplaintSummary{Total: len(cr.SLAs), WithinSLA: cr.WithinSLA, Breached: len(cr.Breached),
 		Overdue: cr.Overdue, ByCategory: cr.ByCategory, BySource: cr.BySource}
 
-	for vin := range b.reminders { // vehicles that did not come: no visits
-		b.remind(vin, nil)
+	for vin, rs := range b.reminders { // vehicles that did not come: no visits
+		b.remind(vin, rs, nil)
 	}
 	k.Returns = b.returns.Report()
 	for _, name := range slices.Sorted(maps.Keys(b.owners)) {

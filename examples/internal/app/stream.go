@@ -246,9 +246,9 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 // each, when not nil, receives every customer in scope with its
 // classification as it streams, before the tiers are assigned (Tier is
 // 0), through pointers that are good until the call returns (a partition
-// classifies each customer into the same variable); calls never overlap, within a
-// partition they come by customer id, and none comes after one has
-// returned an error.
+// classifies each customer into the same variable); calls never overlap,
+// within a partition they come by customer id, and none comes after one
+// has returned an error.
 func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.Date, workers int,
 	each func(in *classify.CustomerInput, cr *classify.CustomerResult) error, sink PlanSink) (n int, err error) {
 	workers = max(workers, 1)
