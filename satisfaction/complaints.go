@@ -258,36 +258,113 @@ type ComplaintReport struct {
 	BySource   []HotSpot `json:"bySource"`
 }
 
-// Report evaluates complaints (any order) as of now.
+// Report evaluates complaints (any order) as of now. Its counts are those
+// of a ComplaintStats given the same complaints.
 func (cs *Complaints) Report(complaints []retention.Complaint, now time.Time) ComplaintReport {
-	rep := ComplaintReport{SLAs: []SLA{}, Breached: []string{}, Overdue: []string{}}
-	cat, src := map[string]int64{}, map[string]int64{}
+	rep := ComplaintReport{SLAs: []SLA{}, Breached: []string{}}
+	st := cs.NewStats(now)
 	for i := range complaints {
 		c := &complaints[i]
-		if c.ReceivedAt.After(now) {
-			continue
-		}
-		s := cs.Evaluate(c, now)
-		rep.SLAs = append(rep.SLAs, s)
-		cat[c.Category]++
-		src[c.Source.String()]++
-		if s.Respond == Breached || s.Solve == Breached {
-			rep.Breached = append(rep.Breached, c.ID)
-		}
-		if s.Overdue() {
-			rep.Overdue = append(rep.Overdue, c.ID)
-		}
-		if s.Respond != Pending && s.Solve != Pending {
-			rep.WithinSLA.Den++
-			if s.Respond == Met && s.Solve == Met {
-				rep.WithinSLA.Num++
+		if s, ok := st.add(c); ok {
+			rep.SLAs = append(rep.SLAs, s)
+			if s.breached() {
+				rep.Breached = append(rep.Breached, c.ID)
 			}
 		}
 	}
 	slices.SortFunc(rep.SLAs, func(a, b SLA) int { return cmp.Compare(a.Complaint, b.Complaint) })
 	slices.Sort(rep.Breached)
-	slices.Sort(rep.Overdue)
-	total := int64(len(rep.SLAs))
+	sum := st.Report()
+	rep.Overdue, rep.WithinSLA, rep.ByCategory, rep.BySource = sum.Overdue, sum.WithinSLA, sum.ByCategory, sum.BySource
+	return rep
+}
+
+// breached reports whether a clock of the SLA is breached.
+func (s *SLA) breached() bool { return s.Respond == Breached || s.Solve == Breached }
+
+// ComplaintSummary is the complaint handling of a set of complaints as of
+// an instant, in counts: ComplaintReport's figures without an SLA per
+// complaint.
+type ComplaintSummary struct {
+	Total     int             `json:"total"` // complaints received by the instant
+	WithinSLA retention.Ratio `json:"withinSLA"`
+	Breached  int             `json:"breached"` // complaints with a breached clock
+	// Overdue lists the breached complaints still open, by id.
+	Overdue    []string  `json:"overdue"`
+	ByCategory []HotSpot `json:"byCategory"`
+	BySource   []HotSpot `json:"bySource"`
+}
+
+// ComplaintStats accumulates the complaint handling of Complaints.Report
+// one complaint at a time, so that a network's complaints can be read as a
+// stream, each once: it holds counts and the ids of the overdue
+// complaints, not the complaints or their SLAs. Stats of parts of the
+// complaints merge (Merge) into the stats of all of them. The zero value
+// is not ready for use; make one with Complaints.NewStats.
+type ComplaintStats struct {
+	cs                   *Complaints
+	now                  time.Time
+	total, breached      int
+	within               retention.Ratio
+	overdue              []string
+	byCategory, bySource map[string]int64
+}
+
+// NewStats returns empty stats of the complaint handling as of now.
+func (cs *Complaints) NewStats(now time.Time) *ComplaintStats {
+	return &ComplaintStats{cs: cs, now: now, overdue: []string{}, byCategory: map[string]int64{}, bySource: map[string]int64{}}
+}
+
+// Add counts complaint c, unless it was received after the stats' instant,
+// as Report leaves it out. Each complaint is to be added once.
+func (s *ComplaintStats) Add(c *retention.Complaint) { s.add(c) }
+
+// add counts c and returns its SLA, or reports false for a complaint
+// received after the instant.
+func (s *ComplaintStats) add(c *retention.Complaint) (SLA, bool) {
+	if c.ReceivedAt.After(s.now) {
+		return SLA{}, false
+	}
+	sla := s.cs.Evaluate(c, s.now)
+	s.total++
+	s.byCategory[c.Category]++
+	s.bySource[c.Source.String()]++
+	if sla.breached() {
+		s.breached++
+	}
+	if sla.Overdue() {
+		s.overdue = append(s.overdue, c.ID)
+	}
+	if sla.Respond != Pending && sla.Solve != Pending {
+		s.within.Den++
+		if sla.Respond == Met && sla.Solve == Met {
+			s.within.Num++
+		}
+	}
+	return sla, true
+}
+
+// Merge adds the complaints counted by o, stats of the same policy and
+// instant, to s.
+func (s *ComplaintStats) Merge(o *ComplaintStats) {
+	s.total += o.total
+	s.breached += o.breached
+	s.within = s.within.Add(o.within)
+	s.overdue = append(s.overdue, o.overdue...)
+	for k, n := range o.byCategory {
+		s.byCategory[k] += n
+	}
+	for k, n := range o.bySource {
+		s.bySource[k] += n
+	}
+}
+
+// Report returns the summary of the complaints counted so far: the
+// overdue ones by id, the hot spots most complaints first (then by key).
+func (s *ComplaintStats) Report() ComplaintSummary {
+	total := int64(s.total)
+	overdue := slices.Clone(s.overdue) // not nil: none is []
+	slices.Sort(overdue)
 	spots := func(m map[string]int64) []HotSpot {
 		keys := slices.Sorted(maps.Keys(m))
 		slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(m[b], m[a]) })
@@ -297,6 +374,6 @@ func (cs *Complaints) Report(complaints []retention.Complaint, now time.Time) Co
 		}
 		return out
 	}
-	rep.ByCategory, rep.BySource = spots(cat), spots(src)
-	return rep
+	return ComplaintSummary{Total: s.total, WithinSLA: s.within, Breached: s.breached,
+		Overdue: overdue, ByCategory: spots(s.byCategory), BySource: spots(s.bySource)}
 }

@@ -1,7 +1,9 @@
 package satisfaction
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -160,5 +162,55 @@ func TestComplaintReport(t *testing.T) {
 		retention.Ratio{Num: 1, Den: 2}} // K1 met both, K2 breached; K3 and K4 still pending a clock
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Report (-want +got):\n%s", diff)
+	}
+}
+
+// TestComplaintStatsMerge: random complaints of every state, added to three
+// stats and merged, sum up to Report's figures of all of them; and stats of
+// no complaint give empty lists, not null ones.
+func TestComplaintStatsMerge(t *testing.T) {
+	p := retention.DefaultPolicy()
+	cs, _ := NewComplaints(&p, nil)
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, cst)
+	r := rand.New(rand.NewPCG(3, 4))
+	after := func(at time.Time, hours int) *time.Time { // nil, or an instant up to hours on
+		if r.IntN(3) == 0 {
+			return nil
+		}
+		return ptr(at.Add(time.Duration(r.IntN(hours*60)) * time.Minute))
+	}
+	var list []retention.Complaint
+	for i := range 600 {
+		c := retention.Complaint{ID: fmt.Sprintf("K%03d", i), Customer: fmt.Sprintf("C%d", r.IntN(50)),
+			Severity: []retention.Severity{retention.Normal, retention.Major}[r.IntN(2)],
+			Category: []string{"waiting-time", "parts", "price", "attitude"}[r.IntN(4)],
+			Source:   []retention.ComplaintSource{retention.FromOnSite, retention.FromFollowupCall, retention.FromOEM}[r.IntN(3)],
+			// received from 20 days before now to a day after it
+			ReceivedAt: now.Add(time.Duration(r.IntN(21*24*60)-20*24*60) * time.Minute)}
+		c.AcknowledgedAt, c.SolvedAt, c.ClosedAt = after(c.ReceivedAt, 4), after(c.ReceivedAt, 96), after(c.ReceivedAt, 120)
+		list = append(list, c)
+	}
+	rep := cs.Report(list, now)
+	want := ComplaintSummary{Total: len(rep.SLAs), WithinSLA: rep.WithinSLA, Breached: len(rep.Breached),
+		Overdue: rep.Overdue, ByCategory: rep.ByCategory, BySource: rep.BySource}
+	if want.Total == len(list) || want.Breached == 0 || len(want.Overdue) == 0 || want.WithinSLA.Num == 0 || want.WithinSLA.Num == want.WithinSLA.Den {
+		t.Fatalf("the complaints do not cover the cases: %+v", want)
+	}
+	parts := []*ComplaintStats{cs.NewStats(now), cs.NewStats(now), cs.NewStats(now)}
+	for i := range list {
+		parts[r.IntN(3)].Add(&list[i])
+	}
+	parts[0].Merge(parts[1])
+	parts[0].Merge(parts[2])
+	if diff := cmp.Diff(want, parts[0].Report()); diff != "" {
+		t.Errorf("merged stats (-Report +stats):\n%s", diff)
+	}
+
+	got, err := json.Marshal(cs.NewStats(now).Report())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := `{"total":0,"withinSLA":{"num":0,"den":0,"rate":null},"breached":0,"overdue":[],"byCategory":[],"bySource":[]}`; string(got) != w {
+		t.Errorf("no complaints: got %s, want %s", got, w)
 	}
 }

@@ -6,9 +6,10 @@
 //
 // Rates are exact counts (retention.Ratio) turned into decimals once; a rate
 // over zero cases is undefined, never 0 or NaN. The accumulators (FFVStats,
-// SurveyStats) merge, so the work can be split and combined, and a stream
-// of records read once: SurveyStats gives the CSI and the advisors' scores
-// too, without holding the surveys.
+// SurveyStats, ComplaintStats) merge, so the work can be split and
+// combined, and a stream of records read once: SurveyStats gives the CSI
+// and the advisors' scores too, without holding the surveys, and
+// ComplaintStats the complaint handling without holding the complaints.
 //
 // The package is pure: no I/O, no clock; periods and instants are arguments.
 package satisfaction

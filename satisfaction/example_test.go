@@ -74,3 +74,34 @@ func ExampleSurveyStats() {
 	// CSI 825
 	// A1 missing [comeback-rate explanation understanding-needs correct-work contact-index]
 }
+
+// ExampleComplaintStats counts complaints as they stream past, one at a
+// time, and summarises their handling without holding them.
+func ExampleComplaintStats() {
+	policy := retention.DefaultPolicy()
+	cs, err := satisfaction.NewComplaints(&policy, nil)
+	if err != nil {
+		panic(err)
+	}
+	received := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { t := received.Add(d); return &t }
+	stats := cs.NewStats(received.Add(30 * time.Hour))
+	for _, c := range []retention.Complaint{ // a store's stream, say
+		{ID: "K1", Category: "waiting-time", Source: retention.FromOnSite, ReceivedAt: received,
+			AcknowledgedAt: at(time.Hour), SolvedAt: at(20 * time.Hour), ClosedAt: at(22 * time.Hour)}, // within SLA
+		{ID: "K2", Category: "parts", Source: retention.FromFollowupCall, ReceivedAt: received,
+			AcknowledgedAt: at(time.Hour)}, // open: not solved within 24 h
+		{ID: "K3", Category: "parts", Source: retention.FromOnSite, ReceivedAt: received.Add(31 * time.Hour)}, // after the instant
+	} {
+		stats.Add(&c)
+	}
+	s := stats.Report()
+	fmt.Println("complaints", s.Total, "within SLA", s.WithinSLA, "breached", s.Breached, "overdue", s.Overdue)
+	for _, h := range s.ByCategory {
+		fmt.Println(h.Key, h.Count)
+	}
+	// Output:
+	// complaints 2 within SLA 1/2 breached 1 overdue [K2]
+	// parts 1/2
+	// waiting-time 1/2
+}
