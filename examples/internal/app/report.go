@@ -21,27 +21,17 @@ import (
 
 // KPIs are the headline numbers of a network or dealer as of a date.
 type KPIs struct {
-	AsOf       string                      `json:"asOf"`
-	Dealer     string                      `json:"dealer,omitempty"`
-	Status     classify.Report             `json:"status"`
-	FFV        satisfaction.FFVReport      `json:"ffv"`     // repairs picked up in the 12 months to asOf
-	Surveys    satisfaction.SurveyReport   `json:"surveys"` // surveys of the 12 months to asOf
-	CSI        satisfaction.CSI            `json:"csi"`
-	Advisors   []satisfaction.AdvisorScore `json:"advisors"`
-	Complaints ComplaintSummary            `json:"complaints"`
-	Returns    schedule.ReturnReport       `json:"returns"`
-	WorkList   []OwnerWork                 `json:"workList"`
-	TaskCount  int                         `json:"-"` // the day's tasks
-}
-
-// ComplaintSummary is the complaint handling as of the end of asOf.
-type ComplaintSummary struct {
-	Total      int                    `json:"total"`
-	WithinSLA  retention.Ratio        `json:"withinSLA"`
-	Breached   int                    `json:"breached"`
-	Overdue    []string               `json:"overdue"`
-	ByCategory []satisfaction.HotSpot `json:"byCategory"`
-	BySource   []satisfaction.HotSpot `json:"bySource"`
+	AsOf       string                        `json:"asOf"`
+	Dealer     string                        `json:"dealer,omitempty"`
+	Status     classify.Report               `json:"status"`
+	FFV        satisfaction.FFVReport        `json:"ffv"`     // repairs picked up in the 12 months to asOf
+	Surveys    satisfaction.SurveyReport     `json:"surveys"` // surveys of the 12 months to asOf
+	CSI        satisfaction.CSI              `json:"csi"`
+	Advisors   []satisfaction.AdvisorScore   `json:"advisors"`
+	Complaints satisfaction.ComplaintSummary `json:"complaints"`
+	Returns    schedule.ReturnReport         `json:"returns"`
+	WorkList   []OwnerWork                   `json:"workList"`
+	TaskCount  int                           `json:"-"` // the day's tasks
 }
 
 // OwnerWork is the day's work of one owner role.
@@ -84,12 +74,12 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 // StreamPlanTo's, and the reminder return rates are those of the tasks the
 // store holds (the plans saved on past days).
 //
-// It holds no vehicle, visit or survey beyond those StreamPlanTo holds.
-// What grows with the network is the ids of the customers in scope, each
-// with whether a follow-up call reached it (to choose their surveys and
-// complaints), the stored reminders until their vehicle has streamed, and
-// the complaints of the customers in scope, which the complaint report
-// takes whole.
+// It holds no vehicle, visit, survey or complaint beyond those
+// StreamPlanTo holds. What grows with the network is the ids of the
+// customers in scope, each with whether a follow-up call reached it (to
+// choose their surveys and complaints), the stored reminders until their
+// vehicle has streamed, and the ids of the open and overdue complaints,
+// which the KPIs list.
 func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
 	b, err := e.newKPIs(asOf)
 	if err != nil {
@@ -249,18 +239,16 @@ func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints ite
 	if err != nil {
 		return nil, err
 	}
-	var mine []retention.Complaint
+	st := cs.NewStats(b.end)
 	for c, err := range complaints {
 		if err != nil {
 			return nil, err
 		}
 		if _, ok := b.customers[c.Customer]; ok {
-			mine = append(mine, c)
+			st.Add(&c)
 		}
 	}
-	cr := cs.Report(mine, b.end)
-	k.Complaints = ComplaintSummary{Total: len(cr.SLAs), WithinSLA: cr.WithinSLA, Breached: len(cr.Breached),
-		Overdue: cr.Overdue, ByCategory: cr.ByCategory, BySource: cr.BySource}
+	k.Complaints = st.Report()
 
 	for vin, rs := range b.reminders { // vehicles that did not come: no visits
 		b.remind(vin, rs, nil)
