@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -45,7 +46,7 @@ type OwnerWork struct {
 // rates need the tasks of past days: stored gives them when the plans were
 // stored; otherwise the plans of the last returnDays days are recomputed
 // from the dataset.
-func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retention.Task, returnDays int) (*KPIs, error) {
+func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retention.Task, returnDays int) (_ *KPIs, err error) {
 	inputs, _ := Group(ds)
 	inputs = e.Scope(inputs, asOf)
 	tasks := stored
@@ -56,17 +57,22 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 	if err != nil {
 		return nil, err
 	}
+	defer func() { err = errors.Join(err, b.close()) }()
 	for i := range tasks {
-		b.past(&tasks[i])
+		if err := b.past(&tasks[i]); err != nil {
+			return nil, err
+		}
 	}
 	plan := e.Planner.Plan(inputs, asOf)
 	for i := range inputs { // plan.Customers are by id, as inputs are
-		b.customer(&inputs[i], &plan.Customers[i])
+		if err := b.customer(&inputs[i], &plan.Customers[i]); err != nil {
+			return nil, err
+		}
 	}
 	for i := range plan.Tasks {
 		b.task(&plan.Tasks[i])
 	}
-	return b.finish(all(ds.Surveys), all(ds.Complaints))
+	return b.finish(context.Background(), all(ds.Surveys), all(ds.Complaints))
 }
 
 // StreamReport computes the KPIs of a store as of a date, Report's KPIs of
@@ -74,25 +80,28 @@ func (e *Engine) Report(ds *retention.Dataset, asOf date.Date, stored []retentio
 // StreamPlanTo's, and the reminder return rates are those of the tasks the
 // store holds (the plans saved on past days).
 //
-// It holds no vehicle, visit, survey or complaint beyond those
-// StreamPlanTo holds. What grows with the network is the ids of the
-// customers in scope, each with whether a follow-up call reached it (to
-// choose their surveys and complaints), the stored reminders until their
-// vehicle has streamed, and the ids of the open and overdue complaints,
-// which the KPIs list.
-func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (*KPIs, error) {
+// Its memory does not grow with the network or its history. It holds no
+// vehicle, visit, survey or complaint beyond those StreamPlanTo holds: the
+// customers in scope, their vehicles' visit days, the stored reminders,
+// and the surveys and complaints go through external sorts
+// (Engine.SpillBytes each, the rest in temporary files in Engine.TempDir)
+// to be joined at the end. What grows is the KPIs' own lists: the ids of
+// the open and overdue complaints.
+func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.Date, workers int) (_ *KPIs, err error) {
 	b, err := e.newKPIs(asOf)
 	if err != nil {
 		return nil, err
 	}
+	defer func() { err = errors.Join(err, b.close()) }()
 	for t, err := range s.Tasks(ctx, retention.TaskFilter{}) {
 		if err != nil {
 			return nil, err
 		}
-		b.past(&t)
+		if err := b.past(&t); err != nil {
+			return nil, err
+		}
 	}
-	_, err = e.StreamPlanTo(ctx, s, asOf, workers,
-		func(in *classify.CustomerInput, cr *classify.CustomerResult) error { b.customer(in, cr); return nil },
+	_, err = e.StreamPlanTo(ctx, s, asOf, workers, b.customer,
 		PlanSink{Task: func(t *retention.Task) error { b.task(t); return nil }})
 	if err != nil {
 		return nil, err
@@ -100,27 +109,25 @@ func (e *Engine) StreamReport(ctx context.Context, s retention.Store, asOf date.
 	// The surveys of the 12 months, read from a day early: finish keeps
 	// those whose day, in the zone of their instant (UTC from the SQL
 	// stores; any zone is less than a day from it), is from yearAgo on.
-	return b.finish(retention.SurveysBetween(ctx, s, b.yearAgo.UTC().Add(-24*time.Hour), b.end), s.Complaints(ctx))
+	return b.finish(ctx, retention.SurveysBetween(ctx, s, b.yearAgo.UTC().Add(-24*time.Hour), b.end), s.Complaints(ctx))
 }
 
 // kpis gathers the KPIs: first the tasks of past days whose return rates
 // they measure (past), then one customer at a time (customer) and the
 // day's tasks one at a time (task), then the surveys and complaints
-// (finish). The customers may come in any order.
+// (finish). The customers may come in any order. Close it (close) when
+// done.
 type kpis struct {
 	e       *Engine
 	k       *KPIs
 	yearAgo date.Date
 	end     time.Time // the end of the as-of day
 
-	stats     classify.Stats
-	ffv       *satisfaction.FFVStats
-	customers map[string]bool // in scope: whether reached by a follow-up call
-	returns   *schedule.ReturnStats
-	reminders map[string][]reminder // of past days, by VIN, until the vehicle comes
-	dealers   map[string]string     // the reminders' dealers, each id held once
-	days      []date.Date           // a vehicle's visit days, reused
-	owners    map[string]*OwnerWork
+	stats   classify.Stats
+	ffv     *satisfaction.FFVStats
+	returns *schedule.ReturnStats
+	owners  map[string]*OwnerWork
+	sp      *reportSpills
 }
 
 // newKPIs starts the KPIs as of asOf.
@@ -131,14 +138,15 @@ func (e *Engine) newKPIs(asOf date.Date) (*kpis, error) {
 		return nil, err
 	}
 	return &kpis{e: e, k: &KPIs{AsOf: asOf.String(), Dealer: e.Dealer}, yearAgo: yearAgo,
-		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv, customers: map[string]bool{},
-		returns: e.Planner.NewReturnStats(asOf), reminders: map[string][]reminder{},
-		dealers: map[string]string{}, owners: map[string]*OwnerWork{}}, nil
+		end: asOf.UTC().Add(24*time.Hour - time.Nanosecond), ffv: ffv,
+		returns: e.Planner.NewReturnStats(asOf), owners: map[string]*OwnerWork{}, sp: e.newReportSpills()}, nil
 }
 
+// close removes the files of the builder's external sorts.
+func (b *kpis) close() error { return b.sp.close() }
+
 // reminder is what the return rates need of a reminder of a past day
-// (schedule.ReturnStats.Add), kept by its VIN: a network's plans of many
-// days hold many of them.
+// (schedule.ReturnStats.Add).
 type reminder struct {
 	key    string
 	dealer string
@@ -153,55 +161,34 @@ func (r *reminder) task(vin string) retention.Task {
 }
 
 // past adds a task of a past day's plan. Only the reminders about a
-// vehicle are kept (schedule.ReturnStats counts no other), each once: a
-// task's key names its vehicle, so a task given twice is among that
-// vehicle's.
-func (b *kpis) past(t *retention.Task) {
+// vehicle are kept (schedule.ReturnStats counts no other).
+func (b *kpis) past(t *retention.Task) error {
 	if !schedule.IsReminder(t.Touch) || t.VIN == "" {
-		return
+		return nil
 	}
-	rs := b.reminders[t.VIN]
-	if slices.ContainsFunc(rs, func(r reminder) bool { return r.key == t.Key }) {
-		return
-	}
-	dealer, ok := b.dealers[t.Dealer]
-	if !ok {
-		dealer = t.Dealer
-		b.dealers[dealer] = dealer
-	}
-	b.reminders[t.VIN] = append(rs, reminder{key: t.Key, dealer: dealer, due: t.DueOn, touch: t.Touch, owner: t.Owner})
-}
-
-// remind adds rs, the reminders about vin, to the return rates, given the
-// days its repair orders were opened, and forgets them.
-func (b *kpis) remind(vin string, rs []reminder, days []date.Date) {
-	for _, r := range rs {
-		t := r.task(vin)
-		b.returns.Add(&t, days)
-	}
-	delete(b.reminders, vin)
+	return b.sp.reminders.Add(pastReminder{vin: t.VIN, r: reminder{key: t.Key, dealer: t.Dealer, due: t.DueOn, touch: t.Touch, owner: t.Owner}})
 }
 
 // customer adds a customer in scope and its classification.
-func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) {
+func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) error {
 	b.stats.Add(r)
 	vehicles := make([]retention.Vehicle, len(in.Vehicles))
 	for i := range in.Vehicles {
 		h := &in.Vehicles[i]
 		vehicles[i] = h.Vehicle
 		b.ffv.Add(h)
-		if rs := b.reminders[h.Vehicle.VIN]; rs != nil {
-			b.days = b.days[:0]
-			for j := range h.Visits {
-				b.days = append(b.days, h.Visits[j].OpenedOn)
-			}
-			b.remind(h.Vehicle.VIN, rs, b.days)
+		v := vehicleDays{vin: h.Vehicle.VIN, days: make([]date.Date, len(h.Visits))}
+		for j := range h.Visits {
+			v.days[j] = h.Visits[j].OpenedOn
+		}
+		if err := b.sp.vehicles.Add(v); err != nil {
+			return err
 		}
 	}
 	// A customer's contacts are those about its vehicles or itself
 	// (Group, retention.Logs.CustomerContacts), so with its own vehicles
 	// they can reach no one else.
-	b.customers[in.Customer.ID] = satisfaction.FollowedUpCustomers(in.Contacts, vehicles)[in.Customer.ID]
+	return b.sp.customers.Add(scoped{id: in.Customer.ID, followed: satisfaction.FollowedUpCustomers(in.Contacts, vehicles)[in.Customer.ID]})
 }
 
 // task adds a task of the day's plan, in the plan's order.
@@ -216,42 +203,91 @@ func (b *kpis) task(t *retention.Task) {
 	b.k.TaskCount++
 }
 
-// finish reads the surveys and complaints, keeping those of the customers
-// in scope, and returns the KPIs.
-func (b *kpis) finish(surveys iter.Seq2[retention.Survey, error], complaints iter.Seq2[retention.Complaint, error]) (*KPIs, error) {
+// finish reads the surveys and complaints, joins them to the customers in
+// scope and the stored reminders to the vehicles in scope, and returns the
+// KPIs.
+func (b *kpis) finish(ctx context.Context, surveys iter.Seq2[retention.Survey, error], complaints iter.Seq2[retention.Complaint, error]) (*KPIs, error) {
 	k, p := b.k, &b.e.Policy
 	k.Status = b.stats.Report()
 	k.FFV = b.ffv.Report()
-	var ss satisfaction.SurveyStats
 	for s, err := range surveys {
 		if err != nil {
 			return nil, err
 		}
-		if followed, ok := b.customers[s.Customer]; ok && !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
-			ss.Add(&s, followed)
+		if !s.At.After(b.end) && !date.NewAt(s.At).Before(b.yearAgo) {
+			if err := b.sp.surveys.Add(s); err != nil {
+				return nil, err
+			}
 		}
 	}
-	k.Surveys = ss.Report()
-	k.CSI = ss.CSI(p, nil)
-	k.Advisors = ss.AdvisorScores(p, k.FFV)
-
-	cs, err := satisfaction.NewComplaints(p, nil)
-	if err != nil {
-		return nil, err
-	}
-	st := cs.NewStats(b.end)
 	for c, err := range complaints {
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := b.customers[c.Customer]; ok {
-			st.Add(&c)
+		if err := b.sp.complaints.Add(c); err != nil {
+			return nil, err
 		}
 	}
+	cs, err := satisfaction.NewComplaints(p, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	// The surveys and complaints of the customers in scope.
+	var ss satisfaction.SurveyStats
+	st := cs.NewStats(b.end)
+	svs := pull(b.sp.surveys.All(ctx), func(s *retention.Survey) string { return s.Customer })
+	defer svs.stop()
+	cps := pull(b.sp.complaints.All(ctx), func(c *retention.Complaint) string { return c.Customer })
+	defer cps.stop()
+	var followed bool
+	survey, complaint := func(s *retention.Survey) { ss.Add(s, followed) }, st.Add
+	for c, err := range b.sp.customers.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		followed = c.followed
+		if err := errors.Join(svs.to(c.id, nil, survey), cps.to(c.id, nil, complaint)); err != nil {
+			return nil, err
+		}
+	}
+	if err := errors.Join(svs.rest(nil), cps.rest(nil)); err != nil {
+		return nil, err
+	}
+	k.Surveys = ss.Report()
+	k.CSI = ss.CSI(p, nil)
+	k.Advisors = ss.AdvisorScores(p, k.FFV)
 	k.Complaints = st.Report()
 
-	for vin, rs := range b.reminders { // vehicles that did not come: no visits
-		b.remind(vin, rs, nil)
+	// The stored reminders, each once, with the visit days of their
+	// vehicle; a vehicle that did not come has none.
+	rms := pull(b.sp.reminders.All(ctx), func(r *pastReminder) string { return r.vin })
+	defer rms.stop()
+	var days []date.Date // of the vehicle at hand
+	var vin, key string  // the reminder counted last
+	remind := func(days *[]date.Date) func(*pastReminder) {
+		return func(r *pastReminder) {
+			if r.vin == vin && r.r.key == key {
+				return // given twice
+			}
+			vin, key = r.vin, r.r.key
+			t := r.r.task(r.vin)
+			b.returns.Add(&t, *days)
+		}
+	}
+	var none []date.Date
+	notCome, came := remind(&none), remind(&days)
+	for v, err := range b.sp.vehicles.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		days = v.days
+		if err := rms.to(v.vin, notCome, came); err != nil {
+			return nil, err
+		}
+	}
+	if err := rms.rest(notCome); err != nil {
+		return nil, err
 	}
 	k.Returns = b.returns.Report()
 	for _, name := range slices.Sorted(maps.Keys(b.owners)) {

@@ -2,14 +2,18 @@ package app
 
 import (
 	"context"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/dcrc-go/dcrc/adapters/memstore"
+	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/demo"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/dcrc-go/dcrc/satisfaction"
 	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date"
 )
 
 // TestStreamReportMatchesReport: the KPIs of a store in one streamed pass
@@ -98,15 +102,62 @@ func TestStreamReportMatchesReport(t *testing.T) {
 			if diff := cmp.Diff(want.Returns, twice.Returns); diff != "" {
 				t.Errorf("%s, dealer %q: return rates of the past plans given twice (-once +twice):\n%s", st.name, dealer, diff)
 			}
-			for _, workers := range []int{1, 2} {
-				got, err := e.StreamReport(ctx, st.s, asOf, workers)
+			// The surveys and complaints are those of the customers in
+			// scope, counted straight.
+			scope := map[string]bool{}
+			for _, in := range e.Scope(inputs, asOf) {
+				scope[in.Customer.ID] = satisfaction.FollowedUpCustomers(in.Contacts, vehiclesOf(&in))[in.Customer.ID]
+			}
+			var ss satisfaction.SurveyStats
+			end := asOf.UTC().Add(24*time.Hour - time.Nanosecond) // the end of the as-of day
+			for _, s := range records.Surveys {
+				if followed, ok := scope[s.Customer]; ok && !s.At.After(end) && !date.NewAt(s.At).Before(yearAgo) {
+					ss.Add(&s, followed)
+				}
+			}
+			cs, _ := satisfaction.NewComplaints(&e.Policy, nil)
+			complaints := cs.NewStats(end)
+			for _, c := range records.Complaints {
+				if _, ok := scope[c.Customer]; ok {
+					complaints.Add(&c)
+				}
+			}
+			if diff := cmp.Diff(ss.Report(), want.Surveys); diff != "" {
+				t.Errorf("%s, dealer %q: surveys (-counted straight +Report):\n%s", st.name, dealer, diff)
+			}
+			if diff := cmp.Diff(complaints.Report(), want.Complaints); diff != "" {
+				t.Errorf("%s, dealer %q: complaints (-counted straight +Report):\n%s", st.name, dealer, diff)
+			}
+			// Streamed, on 1 and 2 workers; and with external sorts of
+			// 2 KiB, whose joins then read many runs from files, which
+			// are gone once the KPIs are.
+			small := *e
+			small.SpillBytes, small.TempDir = 2<<10, t.TempDir()
+			for _, run := range []struct {
+				e       *Engine
+				workers int
+			}{{e, 1}, {e, 2}, {&small, 1}, {&small, 2}} {
+				got, err := run.e.StreamReport(ctx, st.s, asOf, run.workers)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("%s, dealer %q, %d workers: StreamReport (-Report +got):\n%s", st.name, dealer, workers, diff)
+					t.Errorf("%s, dealer %q, %d workers, spill limit %d: StreamReport (-Report +got):\n%s",
+						st.name, dealer, run.workers, run.e.SpillBytes, diff)
 				}
+			}
+			if left, err := os.ReadDir(small.TempDir); err != nil || len(left) > 0 {
+				t.Errorf("%s, dealer %q: the external sorts left %d files (%v)", st.name, dealer, len(left), err)
 			}
 		}
 	}
+}
+
+// vehiclesOf returns the vehicles of a customer's histories.
+func vehiclesOf(in *classify.CustomerInput) []retention.Vehicle {
+	out := make([]retention.Vehicle, len(in.Vehicles))
+	for i := range in.Vehicles {
+		out[i] = in.Vehicles[i].Vehicle
+	}
+	return out
 }
