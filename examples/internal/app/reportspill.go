@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"iter"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/dcrc-go/dcrc/retention"
@@ -79,7 +77,9 @@ func (e *Engine) newReportSpills() *reportSpills {
 					d.fail()
 					return v
 				}
-				v.days = make([]date.Date, n)
+				if n > 0 {
+					v.days = make([]date.Date, n)
+				}
 				for i := range v.days {
 					v.days[i] = d.date()
 				}
@@ -106,7 +106,7 @@ func (r *reportSpills) close() error {
 	return errors.Join(r.customers.Close(), r.surveys.Close(), r.complaints.Close(), r.vehicles.Close(), r.reminders.Close())
 }
 
-// putSurvey encodes a survey whole, its answers by question.
+// putSurvey encodes a survey whole.
 func putSurvey(b []byte, s *retention.Survey) []byte {
 	b = putInt(putString(b, s.Customer), int64(s.Touch))
 	b = putTime(putString(b, s.Advisor), s.At)
@@ -115,8 +115,8 @@ func putSurvey(b []byte, s *retention.Survey) []byte {
 		b = putInt(b, int64(*s.Recommend))
 	}
 	b = putInt(b, int64(len(s.Answers)))
-	for _, q := range slices.Sorted(maps.Keys(s.Answers)) {
-		b = putInt(putString(b, q), int64(s.Answers[q]))
+	for q, a := range s.Answers { // in any order: they come back as a map
+		b = putInt(putString(b, q), int64(a))
 	}
 	return b
 }
@@ -132,6 +132,9 @@ func getSurvey(d *decoder) retention.Survey {
 	if n < 0 || n > int64(len(d.b)) { // an answer takes two bytes at least
 		d.fail()
 		return s
+	}
+	if n == 0 {
+		return s // no answers: a nil map
 	}
 	s.Answers = make(map[string]int, n)
 	for range n {
@@ -170,9 +173,10 @@ func getComplaint(d *decoder) retention.Complaint {
 // putTime encodes an instant with its offset from UTC (time.Time's binary
 // encoding); the zone's name is not kept.
 func putTime(b []byte, t time.Time) []byte {
-	enc, err := t.AppendBinary(nil)
-	if err != nil { // an offset that is not a whole minute: keep the instant in UTC
-		enc, _ = t.UTC().AppendBinary(nil)
+	var buf [16]byte // the encoding's length: no allocation
+	enc, err := t.AppendBinary(buf[:0])
+	if err != nil { // an offset out of its range: keep the instant in UTC
+		enc, _ = t.UTC().AppendBinary(buf[:0])
 	}
 	return append(putInt(b, int64(len(enc))), enc...)
 }
