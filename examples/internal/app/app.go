@@ -85,8 +85,9 @@ type Engine struct {
 	Workers int // for the plan; the result is the same for any number
 
 	// SpillBytes is the memory each of a streamed plan's external sorts
-	// holds before it writes to a temporary file (StreamPlanTo), and about
-	// what it holds while it reads the file back; 0 means 256 KiB. A
+	// (StreamPlanTo), and of a report's (StreamReport, Report), holds
+	// before it writes to a temporary file, and about what it holds while
+	// it reads the file back; 0 means 256 KiB. A
 	// dealer's tiers are ranked in memory while that takes at most 16
 	// times as much (4 MiB, about 26,000 customers, by default), and with
 	// external sorts beyond. TempDir is where those files go; "" means
