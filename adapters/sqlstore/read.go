@@ -699,7 +699,7 @@ func scanSurvey(rs *sql.Rows) (retention.Survey, error) {
 	var x retention.Survey
 	var at instantCol
 	var rec sql.NullInt64
-	err := rs.Scan(&x.Customer, enumCol{&x.Touch}, &at, jsonCol{&x.Answers}, &rec, &x.Advisor)
+	err := rs.Scan(&x.Customer, enumCol{&x.Touch}, &at, answersCol{&x.Answers}, &rec, &x.Advisor)
 	x.At = at.T
 	if rec.Valid {
 		r := int(rec.Int64)

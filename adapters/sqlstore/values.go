@@ -182,18 +182,21 @@ func (c enumCol) Scan(v any) error {
 	return fmt.Errorf("sqlstore: cannot scan %T into an enumeration", v)
 }
 
-// jsonCol scans JSON TEXT.
-type jsonCol struct{ into any }
+// answersCol scans a survey's answers, JSON TEXT (answersOf).
+type answersCol struct{ into *map[string]int }
 
 // Scan implements sql.Scanner.
-func (c jsonCol) Scan(v any) error {
+func (c answersCol) Scan(v any) error {
+	var err error
 	switch x := v.(type) {
 	case string:
-		return json.Unmarshal([]byte(x), c.into)
+		*c.into, err = answersOf([]byte(x))
 	case []byte:
-		return json.Unmarshal(x, c.into)
+		*c.into, err = answersOf(x)
+	default:
+		err = fmt.Errorf("sqlstore: cannot scan %T as JSON", v)
 	}
-	return fmt.Errorf("sqlstore: cannot scan %T as JSON", v)
+	return err
 }
 
 // decimalOf converts a NUMERIC read as text ("-12.50") into the decimal
@@ -275,6 +278,79 @@ func plainCode(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// answersOf reads a survey's answers, a JSON object of question ids to
+// integers, as json.Unmarshal reads it into a map[string]int: "null" is
+// nil, "{}" empty. Objects as jsonArg writes them ({"q1":5,"q2":4}: no
+// spaces, ids of printable ASCII without quotes or backslashes, integers
+// of at most 9 digits without leading zeros, a fraction or an exponent)
+// are read without the JSON decoder; anything else goes through it.
+func answersOf(b []byte) (map[string]int, error) {
+	if m, ok := plainAnswers(b); ok {
+		return m, nil
+	}
+	var m map[string]int
+	err := json.Unmarshal(b, &m)
+	return m, err
+}
+
+// plainAnswers reads an object as jsonArg writes it, or reports false.
+func plainAnswers(b []byte) (map[string]int, bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, false
+	}
+	inner := b[1 : len(b)-1] // "q1":5,"q2":4
+	m := make(map[string]int, bytes.Count(inner, []byte{':'}))
+	for len(inner) > 0 {
+		if inner[0] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(inner[1:], '"') + 1 // the id's closing quote
+		if end == 0 || !plainCode(inner[1:end]) || end+1 >= len(inner) || inner[end+1] != ':' {
+			return nil, false
+		}
+		id, rest := inner[1:end], inner[end+2:]
+		num := rest
+		if comma := bytes.IndexByte(rest, ','); comma >= 0 {
+			num, rest = rest[:comma], rest[comma+1:]
+			if len(rest) == 0 { // a comma before the closing brace
+				return nil, false
+			}
+		} else {
+			rest = nil
+		}
+		v, ok := plainJSONInt(num)
+		if !ok {
+			return nil, false
+		}
+		m[string(id)] = v
+		inner = rest
+	}
+	return m, true
+}
+
+// plainJSONInt reads a JSON number that is an integer of at most 9 digits
+// (an int on any platform) without leading zeros, or reports false.
+func plainJSONInt(b []byte) (int, bool) {
+	digits := b
+	if len(b) > 0 && b[0] == '-' {
+		digits = b[1:]
+	}
+	if len(digits) == 0 || len(digits) > 9 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	v := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	if len(digits) < len(b) {
+		v = -v
+	}
+	return v, true
 }
 
 // intOf reads an integer in the text format: digits after an optional

@@ -77,6 +77,54 @@ func FuzzCodesOf(f *testing.F) {
 	f.Fuzz(sameCodes)
 }
 
+// sameAnswers reports whether answersOf(s) is what json.Unmarshal reads.
+func sameAnswers(t *testing.T, s string) {
+	t.Helper()
+	got, gotErr := answersOf([]byte(s))
+	var want map[string]int
+	wantErr := json.Unmarshal([]byte(s), &want)
+	if (gotErr != nil) != (wantErr != nil) {
+		t.Fatalf("answersOf(%q) error %v, json.Unmarshal error %v", s, gotErr, wantErr)
+	}
+	if gotErr != nil {
+		return
+	}
+	if (got == nil) != (want == nil) {
+		t.Fatalf("answersOf(%q) = %#v, json.Unmarshal reads %#v", s, got, want)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("answersOf(%q) (-json.Unmarshal +answersOf):\n%s", s, diff)
+	}
+}
+
+func TestAnswersOf(t *testing.T) {
+	for _, s := range []string{"null", "{}", `{"q1":5}`, `{"q1":5,"q2":4}`, `{"facility":4,"service-advisor":5,"vehicle-pickup":3}`,
+		`{"q1":-1}`, `{"q1":0}`, `{"q1":-0}`, `{"q1":05}`, `{"q1":00}`, `{"q1":999999999}`, `{"q1":-999999999}`, // 9 digits: the fast path's longest
+		`{"q1":9999999999}`, `{"q1":99999999999999999999}`, `{"q1":1.0}`, `{"q1":1e2}`, `{"q1":+1}`, `{"q1":"5"}`, `{"q1":null}`,
+		`{"q1":5,"q1":4}`, `{"":5}`, `{"a:b":1}`, `{"a,b":1,"c":2}`, `{"q\"1":5}`, `{"q\u00e91":5}`, `{"é":5}`, "{\"\xff\":5}",
+		"{\"a\tb\":5}", `{ "q1":5}`, `{"q1": 5}`, `{"q1":5 }`, `{"q1":5,}`, `{,"q1":5}`, `{"q1":5,,"q2":4}`, `{"q1"5}`, `{"q1":}`,
+		`{"q1":5`, `"q1":5}`, `{"q1`, `{"q1"}`, `{q1:5}`, `[]`, ``, `{}x`, `{"q1":5}  `, `{"q1":5}{}`} {
+		sameAnswers(t, s)
+	}
+	// What the store writes takes the fast path.
+	for _, m := range []map[string]int{{}, {"q1": 5}, {"facility": 4, "service-advisor": 5, "service-quality": -1, "x": 0}} {
+		js, err := jsonArg(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := plainAnswers([]byte(js)); !ok || !cmp.Equal(m, got) {
+			t.Errorf("plainAnswers(%s) = %v, %v", js, got, ok)
+		}
+	}
+}
+
+func FuzzAnswersOf(f *testing.F) {
+	for _, s := range []string{`{"q1":5,"q2":4}`, "null", "{}", `{"q\"1":5}`, `{"q1":05}`, `{"q1": 5}`} {
+		f.Add(s)
+	}
+	f.Fuzz(sameAnswers)
+}
+
 // sameInt reports whether intOf(s) is what strconv.ParseInt reads.
 func sameInt(t *testing.T, s string) {
 	t.Helper()
