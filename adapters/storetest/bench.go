@@ -173,3 +173,32 @@ func BenchmarkStatusFacts(b *testing.B, newStore func(b *testing.B) retention.St
 		return nil
 	})
 }
+
+// BenchmarkSurveys imports a fleet once with a survey after each visit
+// (five answers, an advisor, a recommendation), then streams the surveys
+// of its whole span per iteration (retention.SurveysBetween, as a report
+// reads its 12 months) and reports surveys/s and the peak heap in use
+// while streaming.
+func BenchmarkSurveys(b *testing.B, newStore func(b *testing.B) retention.Store, vehicles int) {
+	s := newStore(b)
+	ds := Fleet(vehicles)
+	for i, v := range ds.Visits {
+		ds.Surveys = append(ds.Surveys, retention.Survey{Customer: ds.Vehicles[i/10].Customer, Touch: retention.ServiceFollowup2D,
+			At: v.ClosedOn.UTC().Add(50 * time.Hour), Advisor: v.Advisor, Recommend: ptr(i % 11),
+			Answers: map[string]int{"service-initiation": 1 + i%5, "service-advisor": 1 + (i+1)%5, "facility": 1 + (i+2)%5,
+				"vehicle-pickup": 1 + (i+3)%5, "service-quality": 1 + (i+4)%5}})
+	}
+	if err := s.Import(context.Background(), ds); err != nil {
+		b.Fatal(err)
+	}
+	from, to := d("2019-01-01").UTC(), d("2030-01-01").UTC()
+	benchmarkStream(b, "surveys/s", len(ds.Surveys), func(n *int) error {
+		for _, err := range retention.SurveysBetween(context.Background(), s, from, to) {
+			if err != nil {
+				return err
+			}
+			*n++
+		}
+		return nil
+	})
+}

@@ -17,3 +17,5 @@ func BenchmarkImport(b *testing.B) { storetest.BenchmarkImport(b, open, *vehicle
 func BenchmarkStream(b *testing.B) { storetest.BenchmarkStream(b, open, *vehicles) }
 
 func BenchmarkStatusFacts(b *testing.B) { storetest.BenchmarkStatusFacts(b, open, *vehicles) }
+
+func BenchmarkSurveys(b *testing.B) { storetest.BenchmarkSurveys(b, open, *vehicles) }
