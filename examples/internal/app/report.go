@@ -177,6 +177,9 @@ func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) 
 		h := &in.Vehicles[i]
 		vehicles[i] = h.Vehicle
 		b.ffv.Add(h)
+		if b.sp.reminders.Len() == 0 {
+			continue // no reminder to join the vehicle to: past came first
+		}
 		v := vehicleDays{vin: h.Vehicle.VIN, days: make([]date.Date, len(h.Visits))}
 		for j := range h.Visits {
 			v.days[j] = h.Visits[j].OpenedOn

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"slices"
 	"testing"
@@ -145,6 +146,13 @@ func TestStreamReportMatchesReport(t *testing.T) {
 					t.Errorf("%s, dealer %q, %d workers, spill limit %d: StreamReport (-Report +got):\n%s",
 						st.name, dealer, run.workers, run.e.SpillBytes, diff)
 				}
+			}
+			// Cancelled, it stops with the context's error, and leaves no
+			// file either.
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := small.StreamReport(cancelled, st.s, asOf, 2); !errors.Is(err, context.Canceled) {
+				t.Errorf("%s, dealer %q: StreamReport cancelled: %v", st.name, dealer, err)
 			}
 			if left, err := os.ReadDir(small.TempDir); err != nil || len(left) > 0 {
 				t.Errorf("%s, dealer %q: the external sorts left %d files (%v)", st.name, dealer, len(left), err)
