@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -42,25 +43,29 @@ func FuzzDecimalOf(f *testing.F) {
 	f.Fuzz(sameDecimal)
 }
 
-// sameCodes reports whether codesOf(s) is what json.Unmarshal reads.
-func sameCodes(t *testing.T, s string) {
+// sameJSON reports whether read(s) is what json.Unmarshal reads into a T:
+// the same error or not, the same nil or not, the same value.
+func sameJSON[T any](t *testing.T, name string, read func([]byte) (T, error), s string) {
 	t.Helper()
-	got, gotErr := codesOf([]byte(s))
-	var want []string
+	got, gotErr := read([]byte(s))
+	var want T
 	wantErr := json.Unmarshal([]byte(s), &want)
 	if (gotErr != nil) != (wantErr != nil) {
-		t.Fatalf("codesOf(%q) error %v, json.Unmarshal error %v", s, gotErr, wantErr)
+		t.Fatalf("%s(%q) error %v, json.Unmarshal error %v", name, s, gotErr, wantErr)
 	}
 	if gotErr != nil {
 		return
 	}
-	if (got == nil) != (want == nil) {
-		t.Fatalf("codesOf(%q) = %#v, json.Unmarshal reads %#v", s, got, want)
+	if reflect.ValueOf(got).IsNil() != reflect.ValueOf(want).IsNil() {
+		t.Fatalf("%s(%q) = %#v, json.Unmarshal reads %#v", name, s, got, want)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("codesOf(%q) (-json.Unmarshal +codesOf):\n%s", s, diff)
+		t.Fatalf("%s(%q) (-json.Unmarshal +%s):\n%s", name, s, name, diff)
 	}
 }
+
+// sameCodes reports whether codesOf(s) is what json.Unmarshal reads.
+func sameCodes(t *testing.T, s string) { t.Helper(); sameJSON(t, "codesOf", codesOf, s) }
 
 func TestCodesOf(t *testing.T) {
 	for _, s := range []string{"null", "[]", `["A1"]`, `["A1","B2"]`, `["A1","B2","C3"]`, `[""]`, `["",""]`, `["A1",""]`,
@@ -78,24 +83,7 @@ func FuzzCodesOf(f *testing.F) {
 }
 
 // sameAnswers reports whether answersOf(s) is what json.Unmarshal reads.
-func sameAnswers(t *testing.T, s string) {
-	t.Helper()
-	got, gotErr := answersOf([]byte(s))
-	var want map[string]int
-	wantErr := json.Unmarshal([]byte(s), &want)
-	if (gotErr != nil) != (wantErr != nil) {
-		t.Fatalf("answersOf(%q) error %v, json.Unmarshal error %v", s, gotErr, wantErr)
-	}
-	if gotErr != nil {
-		return
-	}
-	if (got == nil) != (want == nil) {
-		t.Fatalf("answersOf(%q) = %#v, json.Unmarshal reads %#v", s, got, want)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Fatalf("answersOf(%q) (-json.Unmarshal +answersOf):\n%s", s, diff)
-	}
-}
+func sameAnswers(t *testing.T, s string) { t.Helper(); sameJSON(t, "answersOf", answersOf, s) }
 
 func TestAnswersOf(t *testing.T) {
 	for _, s := range []string{"null", "{}", `{"q1":5}`, `{"q1":5,"q2":4}`, `{"facility":4,"service-advisor":5,"vehicle-pickup":3}`,
