@@ -85,10 +85,9 @@ func (pl *Planner) NewReturnStats(asOf date.Date) *ReturnStats {
 
 // Add counts task t given the days on which its vehicle's (t.VIN) repair
 // orders were opened, in any order; days after the stats' as-of date play
-// no part. A
-// task that is not a reminder (IsReminder) or not about a vehicle is left
-// out, and so is a reminder whose window is still open without a visit, as
-// in ReturnRates. Each task is to be added once.
+// no part. A task that is not a reminder (IsReminder) or not about a
+// vehicle is left out, and so is a reminder whose window is still open
+// without a visit, as in ReturnRates. Each task is to be added once.
 func (s *ReturnStats) Add(t *retention.Task, visits []date.Date) {
 	if !IsReminder(t.Touch) || t.VIN == "" {
 		return

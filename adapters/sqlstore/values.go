@@ -331,26 +331,15 @@ func plainAnswers(b []byte) (map[string]int, bool) {
 }
 
 // plainJSONInt reads a JSON number that is an integer of at most 9 digits
-// (an int on any platform) without leading zeros, or reports false.
+// (an int on any platform) without a sign but a minus, leading zeros, a
+// fraction or an exponent (intOf), or reports false.
 func plainJSONInt(b []byte) (int, bool) {
-	digits := b
-	if len(b) > 0 && b[0] == '-' {
-		digits = b[1:]
-	}
-	if len(digits) == 0 || len(digits) > 9 || (digits[0] == '0' && len(digits) > 1) {
+	digits := bytes.TrimPrefix(b, []byte{'-'})
+	if len(digits) == 0 || len(digits) > 9 || digits[0] < '0' || digits[0] > '9' || (digits[0] == '0' && len(digits) > 1) {
 		return 0, false
 	}
-	v := 0
-	for _, c := range digits {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int(c-'0')
-	}
-	if len(digits) < len(b) {
-		v = -v
-	}
-	return v, true
+	v, err := intOf(b)
+	return int(v), err == nil
 }
 
 // intOf reads an integer in the text format: digits after an optional

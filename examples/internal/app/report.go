@@ -172,10 +172,8 @@ func (b *kpis) past(t *retention.Task) error {
 // customer adds a customer in scope and its classification.
 func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) error {
 	b.stats.Add(r)
-	vehicles := make([]retention.Vehicle, len(in.Vehicles))
 	for i := range in.Vehicles {
 		h := &in.Vehicles[i]
-		vehicles[i] = h.Vehicle
 		b.ffv.Add(h)
 		if b.sp.reminders.Len() == 0 {
 			continue // no reminder to join the vehicle to: past came first
@@ -191,7 +189,16 @@ func (b *kpis) customer(in *classify.CustomerInput, r *classify.CustomerResult) 
 	// A customer's contacts are those about its vehicles or itself
 	// (Group, retention.Logs.CustomerContacts), so with its own vehicles
 	// they can reach no one else.
-	return b.sp.customers.Add(scoped{id: in.Customer.ID, followed: satisfaction.FollowedUpCustomers(in.Contacts, vehicles)[in.Customer.ID]})
+	return b.sp.customers.Add(scoped{id: in.Customer.ID, followed: satisfaction.FollowedUpCustomers(in.Contacts, vehiclesOf(in))[in.Customer.ID]})
+}
+
+// vehiclesOf returns the vehicles of a customer's histories.
+func vehiclesOf(in *classify.CustomerInput) []retention.Vehicle {
+	out := make([]retention.Vehicle, len(in.Vehicles))
+	for i := range in.Vehicles {
+		out[i] = in.Vehicles[i].Vehicle
+	}
+	return out
 }
 
 // task adds a task of the day's plan, in the plan's order.
@@ -268,18 +275,16 @@ func (b *kpis) finish(ctx context.Context, surveys iter.Seq2[retention.Survey, e
 	defer rms.stop()
 	var days []date.Date // of the vehicle at hand
 	var vin, key string  // the reminder counted last
-	remind := func(days *[]date.Date) func(*pastReminder) {
-		return func(r *pastReminder) {
-			if r.vin == vin && r.r.key == key {
-				return // given twice
-			}
-			vin, key = r.vin, r.r.key
-			t := r.r.task(r.vin)
-			b.returns.Add(&t, *days)
+	remind := func(r *pastReminder, days []date.Date) {
+		if r.vin == vin && r.r.key == key {
+			return // given twice
 		}
+		vin, key = r.vin, r.r.key
+		t := r.r.task(r.vin)
+		b.returns.Add(&t, days)
 	}
-	var none []date.Date
-	notCome, came := remind(&none), remind(&days)
+	notCome := func(r *pastReminder) { remind(r, nil) }
+	came := func(r *pastReminder) { remind(r, days) }
 	for v, err := range b.sp.vehicles.All(ctx) {
 		if err != nil {
 			return nil, err

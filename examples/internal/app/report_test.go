@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dcrc-go/dcrc/adapters/memstore"
-	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/examples/demo"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/dcrc-go/dcrc/satisfaction"
@@ -159,13 +158,4 @@ func TestStreamReportMatchesReport(t *testing.T) {
 			}
 		}
 	}
-}
-
-// vehiclesOf returns the vehicles of a customer's histories.
-func vehiclesOf(in *classify.CustomerInput) []retention.Vehicle {
-	out := make([]retention.Vehicle, len(in.Vehicles))
-	for i := range in.Vehicles {
-		out[i] = in.Vehicles[i].Vehicle
-	}
-	return out
 }
