@@ -183,28 +183,32 @@ func scanCustomerText(cols [][]byte, names *interner) (retention.Customer, error
 // one stream, by customer, VIN, kind (the vehicle's row first), visit date
 // and id: a vehicle's columns come once, not with each of its visits. The
 // two arms share the columns of one type; %[1]s and %[2]s are the WHERE
-// clauses of the vehicles and of their visits. CROSS JOIN makes SQLite read
-// the visits of each vehicle from visits_by_vehicle in the order asked for.
+// clauses of the vehicles and of their visits, %[3]s the vehicles' row id
+// (Dialect.RowID) or NULL, the last column, which the scan skips. CROSS
+// JOIN makes SQLite read the visits of each vehicle from visits_by_vehicle
+// in the order asked for; with the row id among the sort keys (and the
+// VIN taken from the vehicle on both arms) it sorts nothing: both arms
+// come in index order and are merged.
 const historyQuery = `SELECT 0, v.customer, v.vin, v.model, v.dealer, v.delivered_on, v.insurance_expires_on,
-	v.delivery_odometer_km, v.sales_consultant, v.purchase, v.price, v.inspection_due_on, v.scrapped, NULL, NULL
+	v.delivery_odometer_km, v.sales_consultant, v.purchase, v.price, v.inspection_due_on, v.scrapped, NULL, NULL, %[3]s
 FROM vehicles v%[1]s
 UNION ALL
-SELECT 1, v.customer, i.vin, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount,
-	NULL, NULL, i.technician, i.complaint_codes
+SELECT 1, v.customer, v.vin, i.id, i.dealer, i.opened_on, i.closed_on, i.odometer_km, i.kind, i.advisor, i.amount,
+	NULL, NULL, i.technician, i.complaint_codes, %[3]s
 FROM vehicles v CROSS JOIN visits i WHERE i.vin = v.vin%[2]s
-ORDER BY 2, 3, 1, 6, 4`
+ORDER BY 2, 3, 16, 1, 6, 4`
 
 // lateralHistoryQuery is historyQuery with the vehicle's row and its
 // visits' in a LATERAL subquery per vehicle (Dialect.LateralHistories):
-// the same columns, rows and order. %[1]s is the WHERE clause that selects
-// the vehicles, %[2]s the conditions on their visits.
+// the same columns (the last one NULL), rows and order. %[1]s is the WHERE
+// clause that selects the vehicles, %[2]s the conditions on their visits.
 //
 // A partition's range is tested on the vehicles' scan, where PostgreSQL
 // estimates it from its statistics: for a few partitions it walks
 // vehicles_by_customer and filters; for many, it reads its share of the
 // vehicles (from an index on part, if there is one) and sorts only those.
 const lateralHistoryQuery = `SELECT x.kind, v.customer, v.vin, x.id, x.dealer, x.on1, x.on2, x.km, x.text1, x.text2, x.amount,
-	x.on3, x.scrapped, x.text3, x.text4
+	x.on3, x.scrapped, x.text3, x.text4, NULL
 FROM vehicles v CROSS JOIN LATERAL (
 	SELECT 0 AS kind, v.model AS id, v.dealer, v.delivered_on AS on1, v.insurance_expires_on AS on2,
 		v.delivery_odometer_km AS km, v.sales_consultant AS text1, v.purchase AS text2, v.price AS amount,
@@ -236,19 +240,23 @@ func partitionCond(prefix, table string, f retention.HistoryFilter, args *[]any)
 // does). The query's text and columns are not part of the compatibility
 // promise.
 func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
-	q := historyQuery
 	vehicles := partitionCond("WHERE", "v", f, &args)
 	var visits string
-	if s.dialect.LateralHistories {
-		q = lateralHistoryQuery // the vehicles' condition holds for their visits
-	} else {
+	if !s.dialect.LateralHistories {
 		visits = partitionCond("AND", "v", f, &args)
-	}
+	} // else the vehicles' condition holds for their visits
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))
 		visits += fmt.Sprintf(` AND i.opened_on > $%d`, len(args))
 	}
-	return fmt.Sprintf(q, vehicles, visits), args
+	if s.dialect.LateralHistories {
+		return fmt.Sprintf(lateralHistoryQuery, vehicles, visits), args
+	}
+	rowID := "NULL"
+	if s.dialect.RowID != "" {
+		rowID = "v." + s.dialect.RowID
+	}
+	return fmt.Sprintf(historyQuery, vehicles, visits, rowID), args
 }
 
 // Histories streams the vehicles with their visits, by customer then VIN,
@@ -456,6 +464,7 @@ type historyScan struct {
 	scrapped                         sql.NullBool
 	technician                       sql.NullString
 	codes                            sql.RawBytes // JSON (codesOf)
+	rowID                            sql.RawBytes // the sort's tie-break, not read
 	dest                             []any
 	names                            interner // for scanText
 }
@@ -464,7 +473,7 @@ func newHistoryScan() *historyScan {
 	h := &historyScan{}
 	h.dest = []any{&h.kind, &h.customer, &h.vin, &h.modelID, &h.dealer, &h.deliveredOpened, &h.insuranceClosed,
 		&h.odometer, &h.consultantKind, &h.purchaseAdvisor, &h.priceAmount, &h.inspection, &h.scrapped,
-		&h.technician, &h.codes}
+		&h.technician, &h.codes, &h.rowID}
 	return h
 }
 

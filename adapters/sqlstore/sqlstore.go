@@ -69,8 +69,18 @@ type Dialect struct {
 	// a time (an incremental sort) and sends the first row at once, where
 	// the UNION ALL form is sorted whole, on disk for a large network,
 	// before its first row. SQLite has no LATERAL; its planner walks the
-	// UNION ALL form in index order.
+	// UNION ALL form in index order (see RowID).
 	LateralHistories bool
+	// RowID, when not empty, names a column of the vehicles that is unique
+	// and never NULL ("rowid" in SQLite). The UNION ALL form of Histories
+	// orders a customer's vehicles by it after their VIN, which changes no
+	// row's place (VINs are unique) but tells the planner that no two rows
+	// of the vehicles' index tie. SQLite counts a primary key that may be
+	// NULL (a TEXT PRIMARY KEY, unless declared NOT NULL) as not unique,
+	// and without the rowid it sorts each vehicle's visits again, though
+	// visits_by_vehicle hands them over in order (BENCHMARKS.md, round
+	// twenty-five).
+	RowID string
 	// TextRows, when not nil, reads the rows of a query on conn natively,
 	// bypassing database/sql: it calls row with each row's columns as the
 	// database's text of them (nil for NULL), the slices valid only until

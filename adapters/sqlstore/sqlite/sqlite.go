@@ -23,7 +23,7 @@ import (
 // facts read through SQLite's C API on a read-only connection of their own
 // (sqlstore.Dialect.TextRows), not through database/sql.
 func Dialect() sqlstore.Dialect {
-	return sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, BatchRows: 500, Positional: true, SeekFacts: true, TextRows: textRows, Kind: func(err error) retention.Kind {
+	return sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, BatchRows: 500, Positional: true, SeekFacts: true, RowID: "rowid", TextRows: textRows, Kind: func(err error) retention.Kind {
 		var e *sqlite.Error
 		if !errors.As(err, &e) {
 			return 0

@@ -13,6 +13,7 @@ import (
 	"github.com/dcrc-go/dcrc/adapters/sqlstore/sqlite"
 	"github.com/dcrc-go/dcrc/adapters/storetest"
 	"github.com/dcrc-go/dcrc/retention"
+	"github.com/rickb777/date"
 )
 
 // TestConformanceGroupedFactsThroughDatabaseSQL runs the suite with the
@@ -125,6 +126,48 @@ func TestUnwritableTaskIsNamed(t *testing.T) {
 		}
 		if n != 0 {
 			t.Errorf("%s: %d tasks saved, want none", tc.name, n)
+		}
+	}
+}
+
+// TestHistoryQuerySortsNothing pins the plan of the history stream, whole,
+// by partition and from a day on: SQLite walks vehicles_by_customer and
+// each vehicle's visits in visits_by_vehicle in the order asked for and
+// merges the two arms, sorting nothing. Without the vehicles' rowid among
+// the sort keys (Dialect.RowID) it sorts each vehicle's visits again in a
+// temporary B-tree, which made the bare read of the stream a third slower
+// (BENCHMARKS.md, round twenty-five).
+func TestHistoryQuerySortsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	after := date.New(2026, 1, 1)
+	for _, f := range []retention.HistoryFilter{{}, {Partition: 1, Partitions: 3}, {VisitsAfter: &after},
+		{Partition: 0, Partitions: 2, VisitsAfter: &after}} {
+		q, args := s.HistoryQuery(f)
+		rs, err := s.DB().QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rs.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rs.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		if err := rs.Close(); err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(plan, "\n")
+		for _, want := range []string{"MERGE (UNION ALL)", "visits_by_vehicle"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%+v: the plan does not use %s:\n%s", f, want, text)
+			}
+		}
+		if strings.Contains(text, "TEMP B-TREE") {
+			t.Errorf("%+v: the plan sorts:\n%s", f, text)
 		}
 	}
 }
