@@ -17,13 +17,14 @@ import (
 )
 
 // TestConformanceGroupedFactsThroughDatabaseSQL runs the suite with the
-// grouped StatusFacts query that PostgreSQL uses (Dialect.SeekFacts off)
-// and with the streams read through database/sql (Dialect.TextRows off),
-// so that both forms of the query and both ways of reading the streams are
-// checked on every run, with or without PostgreSQL.
+// grouped StatusFacts query that PostgreSQL uses (Dialect.SeekFacts off),
+// with the streams read through database/sql (Dialect.TextRows off) and
+// with the history query of a dialect without a row id (Dialect.RowID
+// empty), so that both forms of each query and both ways of reading the
+// streams are checked on every run, with or without PostgreSQL.
 func TestConformanceGroupedFactsThroughDatabaseSQL(t *testing.T) {
 	dialect := sqlite.Dialect()
-	dialect.SeekFacts, dialect.TextRows = false, nil
+	dialect.SeekFacts, dialect.TextRows, dialect.RowID = false, nil, ""
 	storetest.Run(t, func(t *testing.T) retention.Store { return openWith(t, dialect) })
 }
 
