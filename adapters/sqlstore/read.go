@@ -200,8 +200,10 @@ ORDER BY 2, 3, 16, 1, 6, 4`
 
 // lateralHistoryQuery is historyQuery with the vehicle's row and its
 // visits' in a LATERAL subquery per vehicle (Dialect.LateralHistories):
-// the same columns (the last one NULL), rows and order. %[1]s is the WHERE
-// clause that selects the vehicles, %[2]s the conditions on their visits.
+// the same columns (the last one NULL) and rows, by customer and VIN, but
+// a vehicle's rows in any order among themselves (historiesOf orders
+// them). %[1]s is the WHERE clause that selects the vehicles, %[2]s the
+// conditions on their visits.
 //
 // A partition's range is tested on the vehicles' scan, where PostgreSQL
 // estimates it from its statistics: for a few partitions it walks
@@ -218,7 +220,7 @@ FROM vehicles v CROSS JOIN LATERAL (
 		i.technician, i.complaint_codes
 	FROM visits i WHERE i.vin = v.vin%[2]s
 ) x%[1]s
-ORDER BY 2, 3, 1, 6, 4`
+ORDER BY 2, 3`
 
 // partitionCond returns the condition, prefixed by " "+prefix, that
 // selects f's partition of the vehicles or customers (the table named
@@ -266,21 +268,60 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 	const op = "sqlstore.Histories"
 	q, args := s.HistoryQuery(f)
 	return func(yield func(retention.VehicleHistory, error) bool) {
-		hs := newHistoryScan()    // per iteration: two ranges of the stream share nothing
-		var buf []retention.Visit // the current vehicle's, until it is yielded
-		histories := runs(textStream(ctx, s, op, q, args, len(hs.dest), hs.scanText, hs.scan), func(r *historyRow) string { return r.vin },
-			func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
-				switch {
-				case r.vehicle != nil:
-					*cur = retention.VehicleHistory{Vehicle: *r.vehicle, Visits: buf[:0]}
-				case first: // cannot happen: the vehicle's row sorts first
-					return s.wrap(ctx, op, unreadable("visits", r.visit.ID, "vin", errors.New("a visit without its vehicle")))
-				default:
-					cur.Visits = append(cur.Visits, r.visit)
-				}
-				return nil
-			}, func(cur *retention.VehicleHistory) { buf, cur.Visits = cur.Visits, exact(cur.Visits) })
-		histories(yield)
+		hs := newHistoryScan() // per iteration: two ranges of the stream share nothing
+		rows := textStream(ctx, s, op, q, args, len(hs.dest), hs.scanText, hs.scan)
+		for h, err := range historiesOf(rows) {
+			if err != nil {
+				yield(h, s.wrap(ctx, op, err))
+				return
+			}
+			if !yield(h, nil) {
+				return
+			}
+		}
+	}
+}
+
+// historiesOf groups the rows of the history query into histories: the
+// rows of a vehicle are consecutive, in any order among themselves. The
+// UNION ALL form hands them over in order already (the vehicle's row, then
+// its visits by CompareVisits); the LATERAL form is ordered by customer
+// and VIN only, because PostgreSQL's sort of each vehicle's rows took
+// about two fifths of the server's time on the query (BENCHMARKS.md,
+// round twenty-five), so the visits are put in order here, a single
+// pass when they are in order.
+func historiesOf(rows iter.Seq2[historyRow, error]) iter.Seq2[retention.VehicleHistory, error] {
+	var buf []retention.Visit // the current vehicle's, until it is yielded
+	return runs(rows, func(r *historyRow) string { return r.vin },
+		func(cur *retention.VehicleHistory, r *historyRow, first bool) error {
+			if first {
+				*cur = retention.VehicleHistory{Visits: buf[:0]}
+			}
+			if r.vehicle != nil {
+				cur.Vehicle = *r.vehicle
+			} else {
+				cur.Visits = append(cur.Visits, r.visit)
+			}
+			return nil
+		}, func(cur *retention.VehicleHistory) error {
+			buf = cur.Visits
+			if cur.Vehicle.VIN == "" { // cannot happen: the query joins each visit to its vehicle
+				return unreadable("visits", cur.Visits[0].ID, "vin", errors.New("a visit without its vehicle"))
+			}
+			sortVisits(cur.Visits)
+			cur.Visits = exact(cur.Visits)
+			return nil
+		})
+}
+
+// sortVisits orders visits by retention.CompareVisits, checking first
+// whether they are in order already, as they come from most stores.
+func sortVisits(visits []retention.Visit) {
+	for i := 1; i < len(visits); i++ {
+		if retention.CompareVisits(&visits[i-1], &visits[i]) > 0 {
+			slices.SortFunc(visits, func(a, b retention.Visit) int { return retention.CompareVisits(&a, &b) })
+			return
+		}
 	}
 }
 
@@ -288,16 +329,21 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 // key, folding each run into a G with add (first is true for its first
 // row), and yields each G as soon as its run ends: only one run is in
 // memory at a time. An error from the rows or from add ends the stream.
-// Before each G is yielded, done (when not nil) may finish it.
+// Before each G is yielded, done (when not nil) finishes it; its error
+// ends the stream.
 func runs[R, G any](rows iter.Seq2[R, error], key func(*R) string, add func(g *G, r *R, first bool) error,
-	done func(g *G)) iter.Seq2[G, error] {
+	done func(g *G) error) iter.Seq2[G, error] {
 	return func(yield func(G, error) bool) {
 		var cur G
 		var curKey string
 		have := false
 		emit := func() bool {
 			if done != nil {
-				done(&cur)
+				if err := done(&cur); err != nil {
+					var zero G
+					yield(zero, err)
+					return false
+				}
 			}
 			return yield(cur, nil)
 		}
@@ -662,7 +708,10 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 				}
 				cur.Contacts = append(cur.Contacts, r.contact)
 				return nil
-			}, func(cur *retention.CustomerContacts) { buf, cur.Contacts = cur.Contacts, exact(cur.Contacts) })
+			}, func(cur *retention.CustomerContacts) error {
+				buf, cur.Contacts = cur.Contacts, exact(cur.Contacts)
+				return nil
+			})
 		contacts(yield)
 	}
 }
