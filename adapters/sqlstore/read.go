@@ -239,8 +239,10 @@ func partitionCond(prefix, table string, f retention.HistoryFilter, args *[]any)
 
 // HistoryQuery returns the SQL and the arguments that Histories runs for
 // f, for tools that EXPLAIN it or measure reading it bare (examples/bench
-// does). The query's text and columns are not part of the compatibility
-// promise.
+// does). Its rows come by customer and VIN; a vehicle's rows among
+// themselves may not be in order (Dialect.LateralHistories), which
+// Histories sees to. The query's text, columns and order are not part of
+// the compatibility promise.
 func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
 	vehicles := partitionCond("WHERE", "v", f, &args)
 	var visits string
