@@ -244,16 +244,17 @@ func partitionCond(prefix, table string, f retention.HistoryFilter, args *[]any)
 // Histories sees to. The query's text, columns and order are not part of
 // the compatibility promise.
 func (s *Store) HistoryQuery(f retention.HistoryFilter) (query string, args []any) {
+	lateral := s.dialect.LateralHistories
 	vehicles := partitionCond("WHERE", "v", f, &args)
 	var visits string
-	if !s.dialect.LateralHistories {
+	if !lateral { // in the LATERAL form the vehicles' condition holds for their visits
 		visits = partitionCond("AND", "v", f, &args)
-	} // else the vehicles' condition holds for their visits
+	}
 	if f.VisitsAfter != nil {
 		args = append(args, dateArg(*f.VisitsAfter))
 		visits += fmt.Sprintf(` AND i.opened_on > $%d`, len(args))
 	}
-	if s.dialect.LateralHistories {
+	if lateral {
 		return fmt.Sprintf(lateralHistoryQuery, vehicles, visits), args
 	}
 	rowID := "NULL"
