@@ -2,6 +2,7 @@ package retention
 
 import (
 	"cmp"
+	"slices"
 
 	"github.com/rickb777/date"
 )
@@ -34,6 +35,17 @@ func CompareVisits(a, b *Visit) int {
 		return int(c)
 	}
 	return cmp.Compare(a.ID, b.ID)
+}
+
+// SortVisits puts visits in CompareVisits order, in place. Visits that are
+// in order already, as most stores hand them over, cost one pass.
+func SortVisits(visits []Visit) {
+	for i := 1; i < len(visits); i++ {
+		if CompareVisits(&visits[i-1], &visits[i]) > 0 {
+			slices.SortFunc(visits, func(a, b Visit) int { return CompareVisits(&a, &b) })
+			return
+		}
+	}
 }
 
 // LastMaintenance returns the index in visits of the latest maintenance

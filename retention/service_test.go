@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rickb777/date"
 	"github.com/shopspring/decimal"
 )
 
@@ -167,6 +168,29 @@ func TestTaskSubject(t *testing.T) {
 	} {
 		if got, ok := TaskSubject(key); got != want || ok != (want != "") {
 			t.Errorf("TaskSubject(%q) = %q, %v; want %q", key, got, ok, want)
+		}
+	}
+}
+
+// TestSortVisits: visits end in CompareVisits order (date, then id),
+// whatever order they come in.
+func TestSortVisits(t *testing.T) {
+	v := func(id string, day int) Visit { return Visit{ID: id, OpenedOn: date.New(2026, 3, day)} }
+	sorted := []Visit{v("b", 1), v("a", 2), v("b", 2), v("a", 9)}
+	for _, tc := range []struct {
+		name string
+		in   []Visit
+		want []Visit
+	}{
+		{"none", nil, nil},
+		{"one", []Visit{v("a", 1)}, []Visit{v("a", 1)}},
+		{"in order", []Visit{v("b", 1), v("a", 2), v("b", 2), v("a", 9)}, sorted},
+		{"reversed", []Visit{v("a", 9), v("b", 2), v("a", 2), v("b", 1)}, sorted},
+		{"a day's visits out of id order", []Visit{v("b", 1), v("b", 2), v("a", 2), v("a", 9)}, sorted},
+	} {
+		SortVisits(tc.in)
+		if diff := cmp.Diff(tc.want, tc.in); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
 }

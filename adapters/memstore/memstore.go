@@ -141,7 +141,7 @@ func (s *Store) Import(ctx context.Context, ds *retention.Dataset) error {
 		touched[x.VIN] = true
 	}
 	for vin := range touched {
-		slices.SortFunc(s.visits[vin], func(a, b retention.Visit) int { return retention.CompareVisits(&a, &b) })
+		retention.SortVisits(s.visits[vin])
 	}
 	s.appendContacts(ds.Contacts)
 	for _, x := range ds.Complaints {

@@ -291,8 +291,8 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 // its visits by CompareVisits); the LATERAL form is ordered by customer
 // and VIN only, because PostgreSQL's sort of each vehicle's rows took
 // about two fifths of the server's time on the query (BENCHMARKS.md,
-// round twenty-five), so the visits are put in order here, a single
-// pass when they are in order.
+// round twenty-five), so the visits are put in order here
+// (retention.SortVisits).
 func historiesOf(rows iter.Seq2[historyRow, error]) iter.Seq2[retention.VehicleHistory, error] {
 	var buf []retention.Visit // the current vehicle's, until it is yielded
 	return runs(rows, func(r *historyRow) string { return r.vin },
@@ -311,21 +311,10 @@ func historiesOf(rows iter.Seq2[historyRow, error]) iter.Seq2[retention.VehicleH
 			if cur.Vehicle.VIN == "" { // cannot happen: the query joins each visit to its vehicle
 				return unreadable("visits", cur.Visits[0].ID, "vin", errors.New("a visit without its vehicle"))
 			}
-			sortVisits(cur.Visits)
+			retention.SortVisits(cur.Visits)
 			cur.Visits = exact(cur.Visits)
 			return nil
 		})
-}
-
-// sortVisits orders visits by retention.CompareVisits, checking first
-// whether they are in order already, as they come from most stores.
-func sortVisits(visits []retention.Visit) {
-	for i := 1; i < len(visits); i++ {
-		if retention.CompareVisits(&visits[i-1], &visits[i]) > 0 {
-			slices.SortFunc(visits, func(a, b retention.Visit) int { return retention.CompareVisits(&a, &b) })
-			return
-		}
-	}
 }
 
 // runs groups a stream of rows into runs of consecutive rows with the same

@@ -145,21 +145,9 @@ func TestHistoryQuerySortsNothing(t *testing.T) {
 	for _, f := range []retention.HistoryFilter{{}, {Partition: 1, Partitions: 3}, {VisitsAfter: &after},
 		{Partition: 0, Partitions: 2, VisitsAfter: &after}} {
 		q, args := s.HistoryQuery(f)
-		rs, err := s.DB().QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var plan []string
-		for rs.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rs.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rs.Close(); err != nil {
-			t.Fatal(err)
+		for _, row := range driverRowsOf(ctx, t, s.DB(), "EXPLAIN QUERY PLAN "+q, args...) {
+			plan = append(plan, row[3]) // id, parent, notused, detail
 		}
 		text := strings.Join(plan, "\n")
 		for _, want := range []string{"MERGE (UNION ALL)", "visits_by_vehicle"} {
