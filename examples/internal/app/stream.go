@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dcrc-go/dcrc/classify"
+	"github.com/dcrc-go/dcrc/internal/ahead"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/dcrc-go/dcrc/schedule"
 	"github.com/rickb777/date"
@@ -85,72 +86,12 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 }
 
 // readAhead yields what seq yields, in order, reading it on a goroutine of
-// its own a few batches ahead of the consumer: a store's decoding then
-// overlaps the work done with what it has yielded, on another core. It
-// stops after the first error. When the consumer stops early, seq is
-// stopped as by a break, and its goroutine has ended (and seq has closed
-// its rows) before readAhead returns. A panic in seq is raised again in the
-// consumer's goroutine.
+// its own a few batches ahead of the consumer (ahead.Read): a store's
+// decoding then overlaps the work done with what it has yielded, on
+// another core.
 func readAhead[T any](seq iter.Seq2[T, error]) iter.Seq2[T, error] {
-	const batch, ahead = 64, 4 // at most (ahead+2)×batch = 384 values held
-	type chunk struct {
-		vs    []T
-		err   error
-		panic any
-	}
-	return func(yield func(T, error) bool) {
-		ch, stop := make(chan chunk, ahead), make(chan struct{})
-		go func() {
-			defer close(ch)
-			send := func(c chunk) bool {
-				select {
-				case ch <- c:
-					return true
-				case <-stop:
-					return false
-				}
-			}
-			defer func() {
-				if p := recover(); p != nil {
-					send(chunk{panic: p})
-				}
-			}()
-			vs := make([]T, 0, batch)
-			for v, err := range seq {
-				if err != nil {
-					send(chunk{vs: vs, err: err})
-					return
-				}
-				if vs = append(vs, v); len(vs) == batch {
-					if !send(chunk{vs: vs}) {
-						return
-					}
-					vs = make([]T, 0, batch)
-				}
-			}
-			send(chunk{vs: vs})
-		}()
-		defer func() {
-			close(stop)
-			for range ch { // until the goroutine has ended
-			}
-		}()
-		for c := range ch {
-			if c.panic != nil {
-				panic(c.panic)
-			}
-			for _, v := range c.vs {
-				if !yield(v, nil) {
-					return
-				}
-			}
-			if c.err != nil {
-				var zero T
-				yield(zero, c.err)
-				return
-			}
-		}
-	}
+	const batch, depth = 64, 4 // at most (depth+2)×batch = 384 values held
+	return ahead.Read(seq, batch, depth)
 }
 
 // partitioned runs fn for each of n partitions of the customers

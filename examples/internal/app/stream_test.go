@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"iter"
 	"os"
 	"path/filepath"
 	"testing"
@@ -220,85 +219,4 @@ func imported(t *testing.T, ds *retention.Dataset) *sqlstore.Store {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// numbers yields 0, 1, …, n-1, then err if not nil, and records in closed
-// whether its cleanup ran (as a store's rows are closed).
-func numbers(n int, err error, closed *bool) iter.Seq2[int, error] {
-	return func(yield func(int, error) bool) {
-		defer func() { *closed = true }()
-		for i := range n {
-			if !yield(i, nil) {
-				return
-			}
-		}
-		if err != nil {
-			yield(0, err)
-		}
-	}
-}
-
-// TestReadAhead: reading ahead yields what the stream yields, in order,
-// with its error last; a consumer that stops early stops the stream, whose
-// cleanup has run by the time the loop is left.
-func TestReadAhead(t *testing.T) {
-	fail := errors.New("row 3 unreadable")
-	for _, n := range []int{0, 1, 63, 64, 65, 1000} {
-		for _, wantErr := range []error{nil, fail} {
-			closed := false
-			var got []int
-			var gotErr error
-			for v, err := range readAhead(numbers(n, wantErr, &closed)) {
-				if err != nil {
-					gotErr = err
-					continue // nothing may follow an error
-				}
-				if gotErr != nil {
-					t.Fatalf("n=%d: %d yielded after the error", n, v)
-				}
-				got = append(got, v)
-			}
-			want := make([]int, n)
-			for i := range want {
-				want[i] = i
-			}
-			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("n=%d: values (-want +got):\n%s", n, diff)
-			}
-			if gotErr != wantErr || !closed {
-				t.Errorf("n=%d: err = %v, stream closed %v; want %v, true", n, gotErr, closed, wantErr)
-			}
-		}
-	}
-	for _, stopAt := range []int{0, 1, 64, 200} {
-		closed := false
-		var got []int
-		for v, err := range readAhead(numbers(1000, nil, &closed)) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, v)
-			if v == stopAt {
-				break
-			}
-		}
-		if len(got) != stopAt+1 || !closed {
-			t.Errorf("stop at %d: %d values, stream closed %v; want %d, true", stopAt, len(got), closed, stopAt+1)
-		}
-	}
-}
-
-// TestReadAheadPanic: a panic in the stream is raised in the consumer.
-func TestReadAheadPanic(t *testing.T) {
-	defer func() {
-		if p := recover(); p != "broken row" {
-			t.Errorf("recovered %v, want the stream's panic", p)
-		}
-	}()
-	for range readAhead(func(yield func(int, error) bool) {
-		yield(1, nil)
-		panic("broken row")
-	}) {
-	}
-	t.Error("no panic")
 }
