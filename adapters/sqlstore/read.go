@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dcrc-go/dcrc/internal/ahead"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/rickb777/date"
 )
@@ -47,6 +48,11 @@ func stream[T any](ctx context.Context, s *Store, op, query string, args []any,
 // natively and scanned from their text (scan, which gets exactly width
 // columns: a row of another width is an error), or, when TextRows cannot
 // read them, through database/sql by sqlScan.
+//
+// The rows are read on a goroutine of their own and copied out of the
+// database's memory in batches (textBatches, ahead.Read), and scanned on
+// the caller's: the database's work and the decoding of its rows run on
+// two cores (BENCHMARKS.md, round twenty-six).
 func textStream[T any](ctx context.Context, s *Store, op, query string, args []any, width int,
 	scan func(cols [][]byte) (T, error), sqlScan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
 	if s.dialect.TextRows == nil {
@@ -54,30 +60,133 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 	}
 	return func(yield func(T, error) bool) {
 		var zero T
+		cols := make([][]byte, width)
+		// The batches scanned go back to be read into again.
+		free := make(chan *rowBatch, batchesAhead+3)
+		for b, err := range ahead.Read(s.textBatches(ctx, query, args, width, free), 1, batchesAhead) {
+			if errors.Is(err, errors.ErrUnsupported) {
+				stream(ctx, s, op, query, args, sqlScan)(yield)
+				return
+			}
+			if err != nil {
+				yield(zero, s.wrap(ctx, op, err))
+				return
+			}
+			for i := range b.rows {
+				b.row(i, cols)
+				v, err := scan(cols)
+				if err != nil {
+					yield(zero, s.wrap(ctx, op, err))
+					return
+				}
+				if !yield(v, nil) {
+					return
+				}
+			}
+			b.reset()
+			select {
+			case free <- b:
+			default: // cannot be full, but a batch too many is the collector's
+			}
+		}
+	}
+}
+
+// batchRows and batchesAhead bound what a stream's native read holds:
+// batches of batchRows rows, at most batchesAhead+2 of them (ahead.Read).
+const batchRows, batchesAhead = 256, 4
+
+// rowBatch holds rows copied out of the database's memory: each row's
+// columns end to end in text, and in ends where each column ends in it,
+// bit-flipped (^end, negative) for NULL.
+type rowBatch struct {
+	text  []byte
+	ends  []int
+	width int
+	rows  int
+}
+
+// newRowBatch returns an empty batch for batchRows rows of width columns,
+// with room for size bytes of their text. Its text is not nil even when
+// empty, so that an empty text read from it is not NULL.
+func newRowBatch(width, size int) *rowBatch {
+	return &rowBatch{text: make([]byte, 0, size), ends: make([]int, 0, width*batchRows), width: width}
+}
+
+// reset empties b, keeping its memory.
+func (b *rowBatch) reset() { b.text, b.ends, b.rows = b.text[:0], b.ends[:0], 0 }
+
+// add appends a row.
+func (b *rowBatch) add(cols [][]byte) {
+	for _, c := range cols {
+		b.text = append(b.text, c...)
+		if c == nil {
+			b.ends = append(b.ends, ^len(b.text))
+		} else {
+			b.ends = append(b.ends, len(b.text))
+		}
+	}
+	b.rows++
+}
+
+// row sets cols to the columns of row i, slices of b's text (nil for
+// NULL, empty for an empty text).
+func (b *rowBatch) row(i int, cols [][]byte) {
+	start := 0
+	if i > 0 {
+		start = b.ends[i*b.width-1]
+		if start < 0 {
+			start = ^start
+		}
+	}
+	for j, e := range b.ends[i*b.width : (i+1)*b.width] {
+		if e < 0 {
+			cols[j], start = nil, ^e
+			continue
+		}
+		cols[j], start = b.text[start:e:e], e
+	}
+}
+
+// textBatches reads query natively (Dialect.TextRows) on a connection of
+// its own, closed before it yields its last batch or its error, and
+// yields its rows in batches of batchRows (the last one shorter), copied,
+// then TextRows' error, if any: errors.ErrUnsupported when nothing was
+// read and the query is left to database/sql.
+func (s *Store) textBatches(ctx context.Context, query string, args []any, width int, free <-chan *rowBatch) iter.Seq2[*rowBatch, error] {
+	return func(yield func(*rowBatch, error) bool) {
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
-			yield(zero, s.wrap(ctx, op, err))
+			yield(nil, err)
 			return
 		}
+		b := newRowBatch(width, 0)
 		err = s.dialect.TextRows(ctx, conn, query, args, func(cols [][]byte) error {
 			if len(cols) != width {
 				return fmt.Errorf("sqlstore: %d columns in a row, want %d", len(cols), width)
 			}
-			v, err := scan(cols)
-			if err != nil {
-				return err
-			}
-			if !yield(v, nil) {
-				return errStopped
+			if b.add(cols); b.rows == batchRows {
+				size := len(b.text) // b is the consumer's once yielded
+				if !yield(b, nil) {
+					return errStopped
+				}
+				select {
+				case b = <-free:
+				default:
+					b = newRowBatch(width, size)
+				}
 			}
 			return nil
 		})
 		conn.Close()
-		switch {
-		case errors.Is(err, errors.ErrUnsupported):
-			stream(ctx, s, op, query, args, sqlScan)(yield)
-		case err != nil && !errors.Is(err, errStopped):
-			yield(zero, s.wrap(ctx, op, err))
+		if errors.Is(err, errStopped) {
+			return
+		}
+		if b.rows > 0 && !yield(b, nil) {
+			return
+		}
+		if err != nil {
+			yield(nil, err)
 		}
 	}
 }

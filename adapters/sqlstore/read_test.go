@@ -106,3 +106,38 @@ func TestHistoriesOfErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRowBatch: the rows copied into a batch read back as they were,
+// NULL (nil) apart from an empty text, whatever comes before them: an
+// empty text first in the batch, a row ending in NULL, a row of NULLs, a
+// batch without a byte of text; and the same after the batch is emptied
+// to be filled again.
+func TestRowBatch(t *testing.T) {
+	for _, rows := range [][][][]byte{
+		{
+			{{}, nil, []byte("王")},
+			{[]byte("a"), []byte("bc"), nil},
+			{nil, nil, nil},
+			{[]byte(""), []byte("d"), []byte("")},
+			{nil, []byte("ef"), []byte("g")},
+		},
+		{{{}, nil, {}}, {nil, {}, nil}},
+	} {
+		b := newRowBatch(3, 0)
+		for round := range 2 {
+			for _, r := range rows {
+				b.add(r)
+			}
+			var got [][][]byte
+			for i := range b.rows {
+				cols := make([][]byte, 3)
+				b.row(i, cols)
+				got = append(got, cols)
+			}
+			if diff := cmp.Diff(rows, got); diff != "" {
+				t.Errorf("round %d (-want +got):\n%s", round, diff)
+			}
+			b.reset()
+		}
+	}
+}

@@ -18,7 +18,9 @@
 // (customers, histories, contact attempts) and of the status facts past
 // database/sql (Dialect.TextRows): PostgreSQL's does, through pgx on the
 // same connections, and SQLite's through SQLite's C API on a read-only
-// connection of its own.
+// connection of its own. Such a stream reads its rows on a goroutine of
+// its own, a few batches ahead of the caller, and decodes them on the
+// caller's, so that the database's work and the decoding run on two cores.
 package sqlstore
 
 import (
@@ -97,7 +99,8 @@ type Dialect struct {
 	// database/sql. The streams a plan reads whole (Customers, Histories,
 	// CustomerContacts) and StatusFacts use it: database/sql converts every
 	// column into an interface value (an allocation each) before it is
-	// scanned.
+	// scanned. They call it on a goroutine of their own, which copies the
+	// rows and hands them to the stream's consumer in batches.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retention.Store) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledRead", testCancelledRead},
 		{"StreamStopsEarly", testStreamStopsEarly},
+		{"ManyRows", testManyRows},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -1089,6 +1090,102 @@ func testStreamStopsEarly(t *testing.T, s retention.Store) {
 		}
 		if _, err := s.SaveTasks(ctx, []retention.Task{task(fmt.Sprintf("holiday/C%d/2026-10-01", i), "2026-10-01")}); err != nil {
 			t.Fatalf("write after an abandoned stream: %v", err)
+		}
+	}
+}
+
+// manyRows returns a dataset of n customers, each with a vehicle, three
+// visits and two contact attempts: with n in the hundreds, every stream is
+// longer than what a store reads at a time (sqlstore: 256 rows). Every
+// third customer has empty texts and absent values where others have
+// them, so that both come on either side of a batch's end.
+func manyRows(n int) *retention.Dataset {
+	ds := &retention.Dataset{
+		Dealers: []retention.Dealer{{ID: "D1"}, {ID: "D2"}},
+		Models:  []retention.Model{{ID: "M1", Kind: retention.Passenger}},
+	}
+	start := d("2023-01-01")
+	for i := range n {
+		bare := i%3 == 0
+		c := retention.Customer{ID: fmt.Sprintf("C%05d", i), Name: "王", Phone: "1", Kind: retention.Individual,
+			Birthday: ptr(retention.AddDays(d("1980-01-01"), i))}
+		v := retention.Vehicle{VIN: fmt.Sprintf("V%05d", i), Customer: c.ID, Model: "M1", Dealer: "D1",
+			DeliveredOn: retention.AddDays(start, i), Purchase: retention.FirstPurchase, Price: decimal.New(int64(i), -2),
+			SalesConsultant: "S1", InsuranceExpiresOn: ptr(retention.AddDays(start, 365+i))}
+		if bare {
+			c.Name, c.Birthday, v.SalesConsultant, v.InsuranceExpiresOn = "", nil, "", nil
+		}
+		ds.Customers = append(ds.Customers, c)
+		ds.Vehicles = append(ds.Vehicles, v)
+		for j := range 3 {
+			on := retention.AddDays(v.DeliveredOn, 90*(j+1))
+			x := retention.Visit{ID: fmt.Sprintf("%s-%d", v.VIN, j), VIN: v.VIN, Dealer: "D2", OpenedOn: on, ClosedOn: on,
+				OdometerKm: 3000 * (j + 1), Kind: retention.Maintenance, Advisor: "A1", Technician: "T1",
+				ComplaintCodes: []string{"B12"}, Amount: decimal.New(int64(100*i+j), -2)}
+			if bare {
+				x.Advisor, x.Technician, x.ComplaintCodes = "", "", nil
+			}
+			ds.Visits = append(ds.Visits, x)
+		}
+		for j := range 2 {
+			at := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(2*i+j) * time.Minute)
+			ds.Contacts = append(ds.Contacts, retention.Contact{Task: fmt.Sprintf("maintenance-due/%s/2026-0%d-01", v.VIN, j+1),
+				At: at, Channel: retention.Phone, Outcome: retention.NoAnswer})
+		}
+	}
+	return ds
+}
+
+// testManyRows: streams longer than what a store reads at a time yield
+// every record, in order, with empty texts and absent values where they
+// were; and a consumer that stops anywhere in them, at the end of a batch
+// or after it, leaves the store usable.
+func testManyRows(t *testing.T, s retention.Store) {
+	ctx := context.Background()
+	ds := manyRows(700)
+	mustImport(t, s, ds)
+	want := expected(ds)
+	if diff := cmp.Diff(want, read(t, s), cmpOpts); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	owner := map[string]string{} // by VIN
+	for _, v := range ds.Vehicles {
+		owner[v.VIN] = v.Customer
+	}
+	var contacts []retention.CustomerContacts // by customer (as by time here), each's by time
+	for _, c := range want.Contacts {
+		vin, _ := retention.TaskSubject(c.Task)
+		if n := len(contacts); n == 0 || contacts[n-1].Customer != owner[vin] {
+			contacts = append(contacts, retention.CustomerContacts{Customer: owner[vin]})
+		}
+		contacts[len(contacts)-1].Contacts = append(contacts[len(contacts)-1].Contacts, c)
+	}
+	if len(contacts) != len(ds.Customers) {
+		t.Fatalf("%d customers with attempts, want %d", len(contacts), len(ds.Customers))
+	}
+	if diff := cmp.Diff(contacts, collect(t, s.CustomerContacts(ctx, retention.HistoryFilter{})), cmpOpts); diff != "" {
+		t.Errorf("CustomerContacts (-want +got):\n%s", diff)
+	}
+	w := retention.StatusWindows{AsOf: d("2026-11-22"), VisitFrom: d("2025-11-22"), EffectiveFrom: d("2026-05-22")}
+	var facts []retention.StatusFacts // the VINs' order is the customers'
+	for i := range want.Histories {
+		facts = append(facts, w.Facts(&want.Histories[i]))
+	}
+	if diff := cmp.Diff(facts, collect(t, s.StatusFacts(ctx, retention.HistoryFilter{}, w)), cmpOpts); diff != "" {
+		t.Errorf("StatusFacts (-want +got):\n%s", diff)
+	}
+	for _, stopAt := range []int{255, 256, 257, 600} {
+		n := 0
+		for _, err := range s.Histories(ctx, retention.HistoryFilter{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n++; n == stopAt {
+				break
+			}
+		}
+		if _, err := s.SaveTasks(ctx, []retention.Task{task(fmt.Sprintf("holiday/C%d/2026-10-01", stopAt), "2026-10-01")}); err != nil {
+			t.Fatalf("write after a stream stopped at %d: %v", stopAt, err)
 		}
 	}
 }
