@@ -61,7 +61,8 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 	return func(yield func(T, error) bool) {
 		var zero T
 		cols := make([][]byte, width)
-		// The batches scanned go back to be read into again.
+		// The batches scanned go back to be filled again; free holds all
+		// there can be.
 		free := make(chan *rowBatch, batchesAhead+3)
 		for b, err := range ahead.Read(s.textBatches(ctx, query, args, width, free), 1, batchesAhead) {
 			if errors.Is(err, errors.ErrUnsupported) {
@@ -86,14 +87,15 @@ func textStream[T any](ctx context.Context, s *Store, op, query string, args []a
 			b.reset()
 			select {
 			case free <- b:
-			default: // cannot be full, but a batch too many is the collector's
+			default: // never full; were it, the batch would be the collector's
 			}
 		}
 	}
 }
 
 // batchRows and batchesAhead bound what a stream's native read holds:
-// batches of batchRows rows, at most batchesAhead+2 of them (ahead.Read).
+// batches of batchRows rows, at most batchesAhead+3 of them (the one being
+// filled, and ahead.Read's batchesAhead+2).
 const batchRows, batchesAhead = 256, 4
 
 // rowBatch holds rows copied out of the database's memory: each row's
