@@ -15,7 +15,7 @@ import (
 )
 
 // Fleet returns a dataset of n vehicles (one customer each) with 10 visits
-// each, for benchmarks.
+// each, for benchmarks and for the conformance case ManyRows (manyRows).
 func Fleet(n int) *retention.Dataset {
 	ds := &retention.Dataset{
 		Dealers: []retention.Dealer{{ID: "D1"}, {ID: "D2"}},
