@@ -7,7 +7,8 @@ import "iter"
 
 // Read yields what seq yields, in order, reading it on a goroutine of its
 // own: batch values at a time, at most depth batches ahead of the consumer
-// (so (depth+2)×batch values held at most). It stops after the first
+// (so (depth+2)×batch values held at most, in batches that are recycled
+// once the consumer has had their values). It stops after the first
 // error. When the consumer stops early, seq is stopped as by a break, and
 // its goroutine has ended (so seq has run its cleanup, closed its rows)
 // before Read's iteration returns. A panic in seq is raised again in the
@@ -21,6 +22,15 @@ func Read[T any](seq iter.Seq2[T, error], batch, depth int) iter.Seq2[T, error] 
 	}
 	return func(yield func(T, error) bool) {
 		ch, stop := make(chan chunk, depth), make(chan struct{})
+		free := make(chan []T, depth+2) // the batches whose values were yielded
+		next := func() []T {
+			select {
+			case vs := <-free:
+				return vs
+			default:
+				return make([]T, 0, batch)
+			}
+		}
 		go func() {
 			defer close(ch)
 			send := func(c chunk) bool {
@@ -36,7 +46,7 @@ func Read[T any](seq iter.Seq2[T, error], batch, depth int) iter.Seq2[T, error] 
 					send(chunk{panic: p})
 				}
 			}()
-			vs := make([]T, 0, batch)
+			vs := next()
 			for v, err := range seq {
 				if err != nil {
 					send(chunk{vs: vs, err: err})
@@ -46,7 +56,7 @@ func Read[T any](seq iter.Seq2[T, error], batch, depth int) iter.Seq2[T, error] 
 					if !send(chunk{vs: vs}) {
 						return
 					}
-					vs = make([]T, 0, batch)
+					vs = next()
 				}
 			}
 			send(chunk{vs: vs})
@@ -70,6 +80,8 @@ func Read[T any](seq iter.Seq2[T, error], batch, depth int) iter.Seq2[T, error] 
 				yield(zero, c.err)
 				return
 			}
+			clear(c.vs) // not to hold what the consumer is done with
+			free <- c.vs[:0]
 		}
 	}
 }

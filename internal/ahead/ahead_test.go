@@ -104,3 +104,22 @@ func TestReadPanic(t *testing.T) {
 	}
 	t.Error("no panic")
 }
+
+// TestReadRecycles: the batches are reused once their values are yielded,
+// so that reading allocates as much for a long stream as for a short one.
+func TestReadRecycles(t *testing.T) {
+	allocs := func(n int) float64 {
+		closed := false
+		return testing.AllocsPerRun(20, func() {
+			for _, err := range Read(numbers(n, nil, &closed), 3, 2) {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+	short, long := allocs(30), allocs(3000) // 10 batches and 1,000
+	if long > short {
+		t.Errorf("allocations reading 3,000 values 3 at a time: %.0f, more than the %.0f reading 30", long, short)
+	}
+}

@@ -21,7 +21,8 @@ import (
 // (Logs.CustomerContacts). Each stream is read on a goroutine of
 // its own, a few hundred values ahead (readAhead), so that the store's
 // decoding runs beside the caller's work; besides those, it holds one
-// customer at a time.
+// customer at a time. The customers yielded share one array of vehicles:
+// each is good until the next iteration.
 func StreamCustomers(ctx context.Context, s retention.Store, f retention.HistoryFilter) iter.Seq2[classify.CustomerInput, error] {
 	return func(yield func(classify.CustomerInput, error) bool) {
 		nextCustomer, stopC := iter.Pull2(readAhead(retention.CustomersIn(ctx, s, f)))
@@ -31,6 +32,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 		var contacts retention.CustomerContacts // the next customer's with attempts
 		moreContacts := true
 		var cur classify.CustomerInput
+		var vehicles []retention.VehicleHistory // cur's, reused for the next customer
 		have := false
 		for h, err := range readAhead(s.Histories(ctx, f)) {
 			if err != nil {
@@ -41,7 +43,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 				if !yield(cur, nil) {
 					return
 				}
-				have = false
+				vehicles, have = cur.Vehicles, false
 			}
 			if have {
 				cur.Vehicles = append(cur.Vehicles, h)
@@ -61,7 +63,8 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 					return
 				}
 				if c.ID == h.Vehicle.Customer {
-					cur, have = classify.CustomerInput{Customer: c, Vehicles: []retention.VehicleHistory{h}}, true
+					clear(vehicles) // not to hold the last customer's visits
+					cur, have = classify.CustomerInput{Customer: c, Vehicles: append(vehicles[:0], h)}, true
 					break
 				}
 			}
@@ -187,7 +190,8 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 // each, when not nil, receives every customer in scope with its
 // classification as it streams, before the tiers are assigned (Tier is
 // 0), through pointers that are good until the call returns (a partition
-// classifies each customer into the same variable); calls never overlap,
+// reads each customer into the same variables, its vehicles into the same
+// array, and classifies it into the same variable); calls never overlap,
 // within a partition they come by customer id, and none comes after one
 // has returned an error.
 func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.Date, workers int,
@@ -199,11 +203,13 @@ func (e *Engine) StreamPlanTo(ctx context.Context, s retention.Store, asOf date.
 	var mu sync.Mutex // over n, failed and each
 	failed := false
 	err = partitioned(ctx, workers, func(ctx context.Context, f retention.HistoryFilter) error {
-		var r classify.CustomerResult // one for all, as each gets &r
-		for in, err := range StreamCustomers(ctx, s, f) {
+		var in classify.CustomerInput // one for all, as each gets &in and &r
+		var r classify.CustomerResult
+		for x, err := range StreamCustomers(ctx, s, f) {
 			if err != nil {
 				return err
 			}
+			in = x
 			if !e.inScope(&in, asOf) {
 				continue
 			}
