@@ -13,12 +13,24 @@
 // plan and report read a store in one streamed pass on --workers partitions
 // of the customers, never the whole store; report measures the reminders'
 // return rates on the plans plan stored on past days.
+//
+// Such a pass keeps a few MiB live, so Go's garbage collector, left as it
+// is, would run every few MiB allocated. Unless GOGC is set in the
+// environment, dcrc keeps it from running before the heap reaches 64 MiB
+// (heapfloor.Default), which takes a sixth off a streamed plan's time
+// (BENCHMARKS.md, round twenty-seven); a memory limit (GOMEMLIMIT) still
+// holds.
 package main
 
 import (
 	"os"
+
+	"github.com/dcrc-go/dcrc/examples/internal/heapfloor"
 )
 
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		heapfloor.Set(heapfloor.Default) // for the life of the process
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
