@@ -80,8 +80,8 @@ func Read[T any](seq iter.Seq2[T, error], batch, depth int) iter.Seq2[T, error] 
 				yield(zero, c.err)
 				return
 			}
-			clear(c.vs) // not to hold what the consumer is done with
-			free <- c.vs[:0]
+			clear(c.vs)      // not to hold what the consumer is done with
+			free <- c.vs[:0] // never full: a batch is made only when free is empty, so at most depth+2 exist
 		}
 	}
 }

@@ -118,8 +118,10 @@ func TestReadRecycles(t *testing.T) {
 			}
 		})
 	}
-	short, long := allocs(30), allocs(3000) // 10 batches and 1,000
-	if long > short {
-		t.Errorf("allocations reading 3,000 values 3 at a time: %.0f, more than the %.0f reading 30", long, short)
+	// 10 batches and 1,000, of which at most depth+2 = 4 made (how many
+	// depends on how far ahead the reader gets), where each was made anew.
+	short, long := allocs(30), allocs(3000)
+	if long > short+4 {
+		t.Errorf("allocations reading 3,000 values 3 at a time: %.0f, more than 4 over the %.0f reading 30", long, short)
 	}
 }
