@@ -32,9 +32,10 @@ const Default = 64 << 20
 // function it returns is called, which restores GOGC. After each
 // collection it sets GOGC (debug.SetGCPercent) to the percentage that puts
 // the next goal at floor while what the collection found live is less than
-// that (Percent), and to the GOGC in effect when Set was called otherwise.
+// that (percent), and to the GOGC in effect when Set was called otherwise.
 // A memory limit (GOMEMLIMIT, debug.SetMemoryLimit) still holds. With GOGC
-// off, or floor 0, Set does nothing.
+// off, or floor 0, Set does nothing. GOGC is the process's: one floor at a
+// time, and nothing else setting GOGC while it holds.
 func Set(floor uint64) (restore func()) {
 	base := debug.SetGCPercent(100) // what it was: there is no other way to read "off"
 	debug.SetGCPercent(base)
@@ -46,13 +47,13 @@ func Set(floor uint64) (restore func()) {
 	return f.restore
 }
 
-// Percent returns the GOGC that puts the collector's next heap goal at
+// percent returns the GOGC that puts the collector's next heap goal at
 // floor bytes when live bytes were live after the last collection, if that
 // is more than base, else base. Go sets the goal at live×(1+GOGC/100),
 // plus what it adds for the goroutines' stacks and the globals, and never
 // below its heap minimum, 4 MiB×GOGC/100; so the GOGC returned is at most
 // floor/4 MiB×100, and a floor under 4 MiB changes nothing.
-func Percent(floor, live uint64, base int) int {
+func percent(floor, live uint64, base int) int {
 	const heapMinimum = 4 << 20 // the runtime's at GOGC 100 (defaultHeapMinimum)
 	p := floor / (heapMinimum / 100)
 	if floor <= live {
@@ -90,7 +91,7 @@ func (f *state) adjust() {
 	if live == 0 { // no collection yet: what is allocated, at most what will be found live
 		live = s[1].Value.Uint64()
 	}
-	debug.SetGCPercent(Percent(f.floor, live, f.base))
+	debug.SetGCPercent(percent(f.floor, live, f.base))
 	runtime.AddCleanup(new(sentinel), (*state).adjust, f)
 }
 

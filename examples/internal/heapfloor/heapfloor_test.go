@@ -13,12 +13,12 @@ import (
 
 func TestPercent(t *testing.T) {
 	const mib = 1 << 20
-	type percent struct {
+	type percentCase struct {
 		Name        string
 		Floor, Live uint64
 		Base, GOGC  int
 	}
-	cases := []percent{
+	cases := []percentCase{
 		{"nothing live yet: the heap minimum at the floor", 64 * mib, 0, 100, 1600},
 		{"1 MiB live: the heap minimum at the floor", 64 * mib, 1 * mib, 100, 1600},
 		{"live a seventeenth of the floor: both bounds meet", 64 * mib, 64 * mib / 17, 100, 1600},
@@ -36,13 +36,13 @@ func TestPercent(t *testing.T) {
 		{"a floor the largest there is", math.MaxUint64, 0, 100, math.MaxInt32},
 		{"the largest floor and a live heap", math.MaxUint64, 1 << 30, 100, math.MaxInt32},
 	}
-	var got []percent
+	var got []percentCase
 	for _, c := range cases {
-		c.GOGC = Percent(c.Floor, c.Live, c.Base)
+		c.GOGC = percent(c.Floor, c.Live, c.Base)
 		got = append(got, c)
 	}
 	if diff := cmp.Diff(cases, got); diff != "" {
-		t.Errorf("Percent (-want +got):\n%s", diff)
+		t.Errorf("percent (-want +got):\n%s", diff)
 	}
 }
 
