@@ -31,8 +31,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 		defer stopK()
 		var contacts retention.CustomerContacts // the next customer's with attempts
 		moreContacts := true
-		var cur classify.CustomerInput
-		var vehicles []retention.VehicleHistory // cur's, reused for the next customer
+		var cur classify.CustomerInput // its Vehicles' array reused for the next customer
 		have := false
 		for h, err := range readAhead(s.Histories(ctx, f)) {
 			if err != nil {
@@ -43,7 +42,7 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 				if !yield(cur, nil) {
 					return
 				}
-				vehicles, have = cur.Vehicles, false
+				have = false
 			}
 			if have {
 				cur.Vehicles = append(cur.Vehicles, h)
@@ -63,8 +62,8 @@ func StreamCustomers(ctx context.Context, s retention.Store, f retention.History
 					return
 				}
 				if c.ID == h.Vehicle.Customer {
-					clear(vehicles) // not to hold the last customer's visits
-					cur, have = classify.CustomerInput{Customer: c, Vehicles: append(vehicles[:0], h)}, true
+					clear(cur.Vehicles) // not to hold the last customer's visits
+					cur, have = classify.CustomerInput{Customer: c, Vehicles: append(cur.Vehicles[:0], h)}, true
 					break
 				}
 			}

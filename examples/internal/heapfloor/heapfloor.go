@@ -3,11 +3,11 @@
 // (cmd/compile's AdjustStartingHeap).
 //
 // The collector starts a cycle when the heap has grown by GOGC percent of
-// what the last one found live, and not before 4 MiB (at GOGC 100). A streamed plan
-// (dcrc plan, dcrc report) keeps a few MiB live however large the network,
-// and allocates about 5 KB per customer it reads (its records, their
-// classification and plan: values it hands out, which the stores' and the
-// classifier's APIs own), so with GOGC at 100 it collects every few MiB:
+// what the last one found live, and not before 4 MiB (at GOGC 100). A
+// streamed plan (dcrc plan, dcrc report) keeps a few MiB live however
+// large the network, and allocates about 5 KB per customer it reads (its
+// records, their classification and plan: values that the stores' and the
+// classifier's APIs hand out), so with GOGC at 100 it collects every few MiB:
 // about 200 cycles per 100,000 vehicles, each stopping the goroutines,
 // scanning their stacks and slowing every pointer write while it marks.
 // A floor under the heap's goal makes those cycles a handful, for a few

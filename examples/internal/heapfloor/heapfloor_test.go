@@ -124,8 +124,7 @@ func TestSetFollowsLiveHeap(t *testing.T) {
 		held[i] = make([]byte, 1<<20)
 	}
 	eventually(t, "back at 150 with 64 MiB live", func() bool { return gogc() == 150 })
-	runtime.KeepAlive(held)
-	held = nil
+	runtime.KeepAlive(held) // its last use: freed from here on
 	eventually(t, "raised above 150 again once they are freed", func() bool { return gogc() > 150 })
 }
 
