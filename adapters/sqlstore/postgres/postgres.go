@@ -42,6 +42,15 @@ func Dialect() sqlstore.Dialect {
 // columns as they came over the wire, every one asked for in the text
 // format. A session whose DateStyle does not write dates in ISO form is
 // left to database/sql, which reads them in the binary format.
+//
+// The query runs as the unnamed statement (pgx's
+// QueryExecModeCacheDescribe), so that PostgreSQL plans it for its
+// arguments on every run. Left a named prepared statement, as pgx does by
+// default, its sixth run on a connection may take the plan made for any
+// arguments: for the status facts of a whole network, that plan hashes and
+// sorts the visits where the plan for the day's windows reads them in
+// order, and took twice as long at 1,000,000 vehicles (BENCHMARKS.md,
+// round twenty-eight). Planning a stream's query costs a millisecond.
 func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error {
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
@@ -52,7 +61,7 @@ func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row
 		if !strings.HasPrefix(pc.PgConn().ParameterStatus("DateStyle"), "ISO") {
 			return errors.ErrUnsupported
 		}
-		rows, err := pc.Query(ctx, query, append([]any{pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
+		rows, err := pc.Query(ctx, query, append([]any{pgx.QueryExecModeCacheDescribe, pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
 		if err != nil {
 			return err
 		}

@@ -98,3 +98,29 @@ FROM generate_series(1, $1::int) AS n WHERE n > $2`
 		t.Errorf("a bad query: error %v, want the server's", err)
 	}
 }
+
+// TestTextRowsPlansEachRun checks that textRows leaves no prepared
+// statement behind on the connection, however often it runs a query, so
+// that PostgreSQL plans it for its arguments on every run instead of
+// turning to the plan made for any arguments from the sixth.
+func TestTextRowsPlansEachRun(t *testing.T) {
+	ctx := context.Background()
+	c := conn(t, "")
+	const query = `SELECT n FROM generate_series(1, $1::int) AS n WHERE n > $2`
+	for run := range 7 {
+		got, err := texts(ctx, c, query, 3, run%3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3-run%3 {
+			t.Errorf("run %d: %d rows, want %d", run, len(got), 3-run%3)
+		}
+	}
+	var prepared int
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = $1`, query).Scan(&prepared); err != nil {
+		t.Fatal(err)
+	}
+	if prepared != 0 {
+		t.Errorf("%d prepared statements of the query left on the connection, want 0", prepared)
+	}
+}
