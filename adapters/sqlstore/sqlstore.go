@@ -61,9 +61,9 @@ type Dialect struct {
 	// number of parameters of a statement.
 	Positional bool
 	// SeekFacts makes StatusFacts seek each vehicle's visits in the
-	// visits_by_vehicle index (correlated subqueries) instead of joining
-	// and grouping: SQLite's planner has no hash aggregate, and the seeks
-	// read only the visits inside the windows. PostgreSQL groups faster.
+	// visits_by_vehicle index (correlated subqueries) instead of grouping
+	// them: SQLite's planner has no hash aggregate, and the seeks read only
+	// the visits inside the windows. PostgreSQL groups faster.
 	SeekFacts bool
 	// LateralHistories makes Histories read each vehicle's rows (the
 	// vehicle's and its visits') in a LATERAL subquery, walking the
