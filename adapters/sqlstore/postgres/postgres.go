@@ -43,14 +43,8 @@ func Dialect() sqlstore.Dialect {
 // format. A session whose DateStyle does not write dates in ISO form is
 // left to database/sql, which reads them in the binary format.
 //
-// The query runs as the unnamed statement (pgx's
-// QueryExecModeCacheDescribe), so that PostgreSQL plans it for its
-// arguments on every run. Left a named prepared statement, as pgx does by
-// default, its sixth run on a connection may take the plan made for any
-// arguments: for the status facts of a whole network, that plan hashes and
-// sorts the visits where the plan for the day's windows reads them in
-// order, and took twice as long at 1,000,000 vehicles (BENCHMARKS.md,
-// round twenty-eight). Planning a stream's query costs a millisecond.
+// The query runs as the unnamed statement (execMode), so that PostgreSQL
+// plans it for its arguments on every run.
 func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error {
 	return conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
@@ -61,7 +55,7 @@ func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row
 		if !strings.HasPrefix(pc.PgConn().ParameterStatus("DateStyle"), "ISO") {
 			return errors.ErrUnsupported
 		}
-		rows, err := pc.Query(ctx, query, append([]any{pgx.QueryExecModeCacheDescribe, pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
+		rows, err := pc.Query(ctx, query, append([]any{execMode(pc.Config()), pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -93,4 +87,31 @@ func Open(ctx context.Context, dsn string, opts *sqlstore.Options) (*sqlstore.St
 		return nil, err
 	}
 	return s.Own(), nil
+}
+
+// execMode returns how textRows runs its queries on a connection of
+// config: as the unnamed statement, which PostgreSQL plans for its
+// arguments on every run. Left a named prepared statement, as pgx does by
+// default (QueryExecModeCacheStatement), a query's sixth run on a
+// connection may take the plan made for any arguments: for the status
+// facts of a whole network that plan hashes and sorts the visits where the
+// plan for the day's windows reads them in order, and took twice as long
+// at 1,000,000 vehicles (BENCHMARKS.md, round twenty-eight). Planning a
+// stream's query takes a few milliseconds.
+//
+// In pgx's default mode the query's description is cached
+// (QueryExecModeCacheDescribe, one round trip), or asked for on every run
+// where the DSN turns that cache off (description_cache_capacity=0;
+// QueryExecModeDescribeExec, two round trips). Any other mode the DSN sets
+// (default_query_exec_mode) already runs the unnamed statement, and is
+// kept: it is the deployment's choice, for a connection pooler, say.
+func execMode(config *pgx.ConnConfig) pgx.QueryExecMode {
+	switch {
+	case config.DefaultQueryExecMode != pgx.QueryExecModeCacheStatement:
+		return config.DefaultQueryExecMode
+	case config.DescriptionCacheCapacity > 0:
+		return pgx.QueryExecModeCacheDescribe
+	default:
+		return pgx.QueryExecModeDescribeExec
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/rickb777/date"
 )
 
 // dsn returns the test server's DSN, or skips the test: PostgreSQL tests run
@@ -200,4 +201,60 @@ func openImported(t *testing.T, ds *retention.Dataset) *sqlstore.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestStatusFactsPlanEachRun runs the status facts seven times on one
+// connection, with pgx's defaults, with its description cache off and in
+// the two modes of a DSN that never prepare a named statement, and checks that every run gives the same facts and that no prepared
+// statement of the query is left on the connection: PostgreSQL plans each
+// run for its arguments, never by the plan made for any arguments that a
+// cached statement may take from its sixth run.
+func TestStatusFactsPlanEachRun(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ name, param, value string }{
+		{"pgx's defaults", "application_name", "dcrc-test"},
+		{"no description cache", "description_cache_capacity", "0"},
+		{"exec mode", "default_query_exec_mode", "exec"},
+		{"simple protocol", "default_query_exec_mode", "simple_protocol"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := postgres.Open(ctx, withParam(t, withSchema(t, dsn(t)), c.param, c.value), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.Import(ctx, storetest.Dataset()); err != nil {
+				t.Fatal(err)
+			}
+			s.DB().SetMaxOpenConns(1)
+			asOf := date.New(2026, 8, 31)
+			w := retention.StatusWindows{AsOf: asOf, VisitFrom: retention.AddMonths(asOf, -12), EffectiveFrom: retention.AddMonths(asOf, -6)}
+			var first []retention.StatusFacts
+			for run := range 7 {
+				var got []retention.StatusFacts
+				for f, err := range s.StatusFacts(ctx, retention.HistoryFilter{}, w) {
+					if err != nil {
+						t.Fatalf("run %d: %v", run, err)
+					}
+					got = append(got, f)
+				}
+				if run == 0 {
+					if len(got) == 0 {
+						t.Fatal("no status facts")
+					}
+					first = got
+				} else if diff := cmp.Diff(first, got); diff != "" {
+					t.Errorf("run %d differs from the first (-first +run):\n%s", run, diff)
+				}
+			}
+			var prepared int
+			if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE strpos(statement, $1) > 0`,
+				"in_effective").Scan(&prepared); err != nil {
+				t.Fatal(err)
+			}
+			if prepared != 0 {
+				t.Errorf("%d prepared statements of the status facts left on the connection, want 0", prepared)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 )
 
 // conn returns a connection of pgx's database/sql driver to the test
@@ -99,28 +100,28 @@ FROM generate_series(1, $1::int) AS n WHERE n > $2`
 	}
 }
 
-// TestTextRowsPlansEachRun checks that textRows leaves no prepared
-// statement behind on the connection, however often it runs a query, so
-// that PostgreSQL plans it for its arguments on every run instead of
-// turning to the plan made for any arguments from the sixth.
-func TestTextRowsPlansEachRun(t *testing.T) {
-	ctx := context.Background()
-	c := conn(t, "")
-	const query = `SELECT n FROM generate_series(1, $1::int) AS n WHERE n > $2`
-	for run := range 7 {
-		got, err := texts(ctx, c, query, 3, run%3)
+// TestExecMode pins how textRows runs its queries for each setting of
+// the DSN: as the unnamed statement, the description cached if pgx may.
+func TestExecMode(t *testing.T) {
+	for _, c := range []struct {
+		params string
+		want   pgx.QueryExecMode
+	}{
+		{"", pgx.QueryExecModeCacheDescribe},
+		{"&default_query_exec_mode=cache_statement", pgx.QueryExecModeCacheDescribe},
+		{"&description_cache_capacity=0", pgx.QueryExecModeDescribeExec},
+		{"&statement_cache_capacity=0&description_cache_capacity=0", pgx.QueryExecModeDescribeExec},
+		{"&default_query_exec_mode=cache_describe", pgx.QueryExecModeCacheDescribe},
+		{"&default_query_exec_mode=describe_exec", pgx.QueryExecModeDescribeExec},
+		{"&default_query_exec_mode=exec", pgx.QueryExecModeExec},
+		{"&default_query_exec_mode=simple_protocol", pgx.QueryExecModeSimpleProtocol},
+	} {
+		config, err := pgx.ParseConfig("postgres://dcrc@localhost:5432/dms?sslmode=disable" + c.params)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 3-run%3 {
-			t.Errorf("run %d: %d rows, want %d", run, len(got), 3-run%3)
+		if got := execMode(config); got != c.want {
+			t.Errorf("%q: %v, want %v", c.params, got, c.want)
 		}
-	}
-	var prepared int
-	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = $1`, query).Scan(&prepared); err != nil {
-		t.Fatal(err)
-	}
-	if prepared != 0 {
-		t.Errorf("%d prepared statements of the query left on the connection, want 0", prepared)
 	}
 }
