@@ -533,31 +533,38 @@ func (s *Store) StatusFactsIn(ctx context.Context, r retention.VINRange, w reten
 func (s *Store) statusFacts(ctx context.Context, op string, w retention.StatusWindows,
 	cond func(args *[]any) (vehicles, visits string, bounded bool)) iter.Seq2[retention.StatusFacts, error] {
 	args := []any{dateArg(w.AsOf), dateArg(w.VisitFrom), dateArg(w.EffectiveFrom)}
-	counted := `i.opened_on <= $1`
+	var dealer string
 	if w.Dealer != "" {
 		args = append(args, w.Dealer)
-		counted += ` AND i.dealer = $4`
+		dealer = ` AND i.dealer = $4`
 	}
 	where, visits, bounded := cond(&args)
-	const facts = `MAX(i.opened_on) AS last, COUNT(CASE WHEN i.opened_on > $2 THEN 1 END) AS in_window,
-	COUNT(CASE WHEN i.opened_on > $3 THEN 1 END) AS in_effective`
 	var q string
 	switch {
 	case s.dialect.SeekFacts:
-		counted = `i.vin = v.vin AND ` + counted
+		counted := `i.vin = v.vin AND i.opened_on <= $1` + dealer
 		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped,
 	(SELECT MAX(i.opened_on) FROM visits i WHERE ` + counted + `),
 	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $2),
 	(SELECT COUNT(*) FROM visits i WHERE ` + counted + ` AND i.opened_on > $3)
 FROM vehicles v` + where + ` ORDER BY v.vin`
 	case !bounded:
-		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, ` + facts + `
-FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin AND ` + counted + where + `
+		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, MAX(i.opened_on),
+	COUNT(CASE WHEN i.opened_on > $2 THEN 1 END), COUNT(CASE WHEN i.opened_on > $3 THEN 1 END)
+FROM vehicles v LEFT JOIN visits i ON i.vin = v.vin AND i.opened_on <= $1` + dealer + where + `
 GROUP BY v.vin ORDER BY v.vin`
 	default:
+		// The day bounds each aggregate rather than the rows grouped, so
+		// that PostgreSQL's plan for any arguments (a prepared statement's,
+		// from its sixth run) need not guess how many visits the day keeps:
+		// with the day in the WHERE clause that plan hashed the visits and
+		// sorted the groups, twice as slow as the plan for the day's
+		// arguments (BENCHMARKS.md, round twenty-eight). Now it is that plan.
 		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, a.last, COALESCE(a.in_window, 0), COALESCE(a.in_effective, 0)
-FROM vehicles v LEFT JOIN (SELECT i.vin, ` + facts + `
-	FROM visits i WHERE ` + counted + visits + ` GROUP BY i.vin) a ON a.vin = v.vin` + where + `
+FROM vehicles v LEFT JOIN (SELECT i.vin, MAX(CASE WHEN i.opened_on <= $1 THEN i.opened_on END) AS last,
+		COUNT(CASE WHEN i.opened_on > $2 AND i.opened_on <= $1 THEN 1 END) AS in_window,
+		COUNT(CASE WHEN i.opened_on > $3 AND i.opened_on <= $1 THEN 1 END) AS in_effective
+	FROM visits i WHERE TRUE` + dealer + visits + ` GROUP BY i.vin) a ON a.vin = v.vin` + where + `
 ORDER BY v.vin`
 	}
 	return textStream(ctx, s, op, q, args, 7, func(cols [][]byte) (retention.StatusFacts, error) {
