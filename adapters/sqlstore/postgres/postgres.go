@@ -93,11 +93,11 @@ func Open(ctx context.Context, dsn string, opts *sqlstore.Options) (*sqlstore.St
 // config: as the unnamed statement, which PostgreSQL plans for its
 // arguments on every run. Left a named prepared statement, as pgx does by
 // default (QueryExecModeCacheStatement), a query's sixth run on a
-// connection may take the plan made for any arguments: for the status
-// facts of a whole network that plan hashes and sorts the visits where the
-// plan for the day's windows reads them in order, and took twice as long
-// at 1,000,000 vehicles (BENCHMARKS.md, round twenty-eight). Planning a
-// stream's query takes a few milliseconds.
+// connection may take the plan made for any arguments, which can be far
+// worse than the plan for its own: for a first form of the grouped status
+// facts it hashed and sorted the visits, twice as slow at 1,000,000
+// vehicles (BENCHMARKS.md, round twenty-eight). Planning a stream's query
+// takes a few milliseconds.
 //
 // In pgx's default mode the query's description is cached
 // (QueryExecModeCacheDescribe, one round trip), or asked for on every run
