@@ -89,14 +89,13 @@ type Dialect struct {
 	// bypassing database/sql: it calls row with each row's columns as the
 	// database's text of them (nil for NULL), the slices valid only until
 	// row returns, and returns row's first error. The text is PostgreSQL's
-	// text format (dates and instants in ISO form, instants with the
-	// session's offset, booleans t and f) or SQLite's text of the values
-	// as dcrc stores them (integers in decimal, so booleans 0 and 1;
-	// instants in fixed-width UTC).
+	// text format in DateStyle ISO (dates and instants in ISO form,
+	// instants with an offset, +00 or the session's; booleans t and f) or
+	// SQLite's text of the values as dcrc stores them (integers in decimal,
+	// so booleans 0 and 1; instants in fixed-width UTC).
 	// It returns errors.ErrUnsupported, having read nothing, when it cannot
-	// (for instance another driver's connection, a session whose DateStyle
-	// is not ISO, a database in memory); the query then runs through
-	// database/sql. The streams a plan reads whole (Customers, Histories,
+	// (for instance another driver's connection, a database in memory); the
+	// query then runs through database/sql. The streams a plan reads whole (Customers, Histories,
 	// CustomerContacts) and StatusFacts use it: database/sql converts every
 	// column into an interface value (an allocation each) before it is
 	// scanned. They call it on a goroutine of their own, which copies the

@@ -5,14 +5,20 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/dcrc-go/dcrc/adapters/sqlstore"
 	"github.com/dcrc-go/dcrc/retention"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/rickb777/date"
 )
 
 // Dialect returns the PostgreSQL dialect of sqlstore: errors classified by
@@ -40,8 +46,12 @@ func Dialect() sqlstore.Dialect {
 // textRows is the dialect's TextRows: on a connection of pgx's database/sql
 // driver, it runs the query through pgx itself and hands over each row's
 // columns as they came over the wire, every one asked for in the text
-// format. A session whose DateStyle does not write dates in ISO form is
-// left to database/sql, which reads them in the binary format.
+// format but dates and instants. Those come in the binary format, which
+// no session setting changes, and are handed over as the text a session
+// in DateStyle ISO and TimeZone UTC would have sent (isoText), so that the
+// rows read the same in any DateStyle. Where the DSN's query mode cannot
+// ask for the binary format (exec and simple_protocol), a session whose
+// DateStyle does not write dates in ISO form is left to database/sql.
 //
 // The query runs as the unnamed statement (execMode), so that PostgreSQL
 // plans it for its arguments on every run.
@@ -52,21 +62,114 @@ func textRows(ctx context.Context, conn *sql.Conn, query string, args []any, row
 			return errors.ErrUnsupported
 		}
 		pc := c.Conn()
-		if !strings.HasPrefix(pc.PgConn().ParameterStatus("DateStyle"), "ISO") {
+		mode := execMode(pc.Config())
+		described := mode == pgx.QueryExecModeCacheDescribe || mode == pgx.QueryExecModeDescribeExec
+		if !described && !strings.HasPrefix(pc.PgConn().ParameterStatus("DateStyle"), "ISO") {
 			return errors.ErrUnsupported
 		}
-		rows, err := pc.Query(ctx, query, append([]any{execMode(pc.Config()), pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
+		formats := pgx.QueryResultFormatsByOID{pgtype.DateOID: pgx.BinaryFormatCode, pgtype.TimestamptzOID: pgx.BinaryFormatCode}
+		rows, err := pc.Query(ctx, query, append([]any{mode, formats}, args...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		// The columns that came in the binary format, and their text.
+		var inBinary []int
+		fields := rows.FieldDescriptions()
+		for i, f := range fields {
+			if f.Format == pgx.BinaryFormatCode {
+				inBinary = append(inBinary, i)
+			}
+		}
+		cols := make([][]byte, len(fields))
+		var text []byte
 		for rows.Next() {
-			if err := row(rows.RawValues()); err != nil {
+			vals := rows.RawValues()
+			if len(inBinary) == 0 {
+				if err := row(vals); err != nil {
+					return err
+				}
+				continue
+			}
+			copy(cols, vals)
+			text = text[:0]
+			for _, i := range inBinary {
+				if vals[i] == nil {
+					continue
+				}
+				start := len(text)
+				if text, err = isoText(text, fields[i].DataTypeOID, vals[i]); err != nil {
+					return fmt.Errorf("postgres: column %s: %w", fields[i].Name, err)
+				}
+				cols[i] = text[start:len(text):len(text)]
+			}
+			if err := row(cols); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	})
+}
+
+// The binary format counts dates in days and instants in microseconds
+// from 2000-01-01 (00:00 UTC): pgEpochDays days after the Unix epoch's.
+const (
+	pgEpochDays    = 10957
+	pgEpochSeconds = pgEpochDays * 24 * 60 * 60
+)
+
+// The days since the Unix epoch of 0001-01-01 and 9999-12-31: the dates
+// whose ISO text is YYYY-MM-DD, as retention.AppendDate writes it.
+const fourDigitFrom, fourDigitTo = -719162, 2932896
+
+// isoText appends the text of a value of type oid (a DATE or a
+// TIMESTAMPTZ) in the binary format, v, as PostgreSQL writes it in
+// DateStyle ISO and TimeZone UTC: 2026-11-22 and 2026-11-22 09:30:00.25+00,
+// years past 9999 in more digits, years before 1 as 0044-03-15 BC, and
+// infinity and -infinity.
+func isoText(b []byte, oid uint32, v []byte) ([]byte, error) {
+	switch {
+	case oid == pgtype.DateOID && len(v) == 4:
+		n := int32(binary.BigEndian.Uint32(v))
+		switch n {
+		case math.MaxInt32:
+			return append(b, "infinity"...), nil
+		case math.MinInt32:
+			return append(b, "-infinity"...), nil
+		}
+		days := int64(n) + pgEpochDays
+		if days >= fourDigitFrom && days <= fourDigitTo {
+			return retention.AppendDate(b, date.NewOfDays(date.PeriodOfDays(days))), nil
+		}
+		return appendEra(b, time.Unix(days*24*60*60, 0).UTC(), "-01-02"), nil
+	case oid == pgtype.TimestamptzOID && len(v) == 8:
+		n := int64(binary.BigEndian.Uint64(v))
+		switch n {
+		case math.MaxInt64:
+			return append(b, "infinity"...), nil
+		case math.MinInt64:
+			return append(b, "-infinity"...), nil
+		}
+		t := time.Unix(n/1e6+pgEpochSeconds, n%1e6*1e3).UTC() // a negative remainder counts back
+		if y := t.Year(); y < 1 || y > 9999 {
+			return appendEra(b, t, "-01-02 15:04:05.999999-07"), nil
+		}
+		return t.AppendFormat(b, "2006-01-02 15:04:05.999999-07"), nil
+	}
+	return b, fmt.Errorf("cannot read %d bytes of type %d as a date or an instant", len(v), oid)
+}
+
+// appendEra appends t as PostgreSQL writes a year outside 1..9999: the
+// year in as many digits as it takes, at least four, then the rest of
+// layout; a year before 1 as the year before Christ it is (0 is 1 BC),
+// with " BC" after the rest.
+func appendEra(b []byte, t time.Time, layout string) []byte {
+	y, era := t.Year(), ""
+	if y < 1 {
+		y, era = 1-y, " BC"
+	}
+	b = fmt.Appendf(b, "%04d", y)
+	return append(t.AppendFormat(b, layout), era...)
 }
 
 // Open connects to the database of a DSN ("postgres://user@host:port/db" or

@@ -74,11 +74,39 @@ func withSchema(t testing.TB, base string) string {
 }
 
 // TestConformance runs the suite on sessions in a time zone 5:30 ahead of
-// UTC: the instants the store reads natively come with that offset.
+// UTC: no day or instant may move with the session's zone.
 func TestConformance(t *testing.T) {
-	base := withParam(t, dsn(t), "TimeZone", "Asia/Kolkata")
+	conformance(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"))
+}
+
+// TestConformanceInText runs the suite in a query mode that reads every
+// column in text (exec), on sessions 5:30 ahead of UTC: the streams read
+// natively then get the instants with that offset.
+func TestConformanceInText(t *testing.T) {
+	conformance(t, withParam(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"), "default_query_exec_mode", "exec"))
+}
+
+// TestConformanceDateStyle runs the suite on sessions whose DateStyle is
+// not ISO: the dialect's TextRows reads their dates and instants in the
+// binary format, and the streams must read the same.
+func TestConformanceDateStyle(t *testing.T) {
+	conformance(t, withParam(t, dsn(t), "DateStyle", "SQL,DMY"))
+}
+
+// TestConformanceThroughDatabaseSQL runs the suite on a dialect without
+// TextRows, as on a connection of another driver: every stream goes
+// through database/sql, and that path must keep the same contract.
+func TestConformanceThroughDatabaseSQL(t *testing.T) {
+	base := withParam(t, dsn(t), "DateStyle", "SQL,DMY")
+	d := postgres.Dialect()
+	d.TextRows = nil
 	storetest.Run(t, func(t *testing.T) retention.Store {
-		s, err := postgres.Open(context.Background(), withSchema(t, base), nil)
+		db, err := sql.Open("pgx", withSchema(t, base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		s, err := sqlstore.New(context.Background(), db, d, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,11 +115,8 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// TestConformanceThroughDatabaseSQL runs the suite on sessions whose
-// DateStyle is not ISO: the dialect's TextRows then leaves the streams to
-// database/sql, and that path must keep the same contract.
-func TestConformanceThroughDatabaseSQL(t *testing.T) {
-	base := withParam(t, dsn(t), "DateStyle", "SQL,DMY")
+// conformance runs the suite on stores opened on new schemas of base.
+func conformance(t *testing.T, base string) {
 	storetest.Run(t, func(t *testing.T) retention.Store {
 		s, err := postgres.Open(context.Background(), withSchema(t, base), nil)
 		if err != nil {
