@@ -130,25 +130,19 @@ const fourDigitFrom, fourDigitTo = -719162, 2932896
 func isoText(b []byte, oid uint32, v []byte) ([]byte, error) {
 	switch {
 	case oid == pgtype.DateOID && len(v) == 4:
-		n := int32(binary.BigEndian.Uint32(v))
-		switch n {
-		case math.MaxInt32:
-			return append(b, "infinity"...), nil
-		case math.MinInt32:
-			return append(b, "-infinity"...), nil
+		n := int64(int32(binary.BigEndian.Uint32(v)))
+		if inf, ok := infinity(n, math.MinInt32, math.MaxInt32); ok {
+			return append(b, inf...), nil
 		}
-		days := int64(n) + pgEpochDays
+		days := n + pgEpochDays
 		if days >= fourDigitFrom && days <= fourDigitTo {
 			return retention.AppendDate(b, date.NewOfDays(date.PeriodOfDays(days))), nil
 		}
 		return appendEra(b, time.Unix(days*24*60*60, 0).UTC(), "-01-02"), nil
 	case oid == pgtype.TimestamptzOID && len(v) == 8:
 		n := int64(binary.BigEndian.Uint64(v))
-		switch n {
-		case math.MaxInt64:
-			return append(b, "infinity"...), nil
-		case math.MinInt64:
-			return append(b, "-infinity"...), nil
+		if inf, ok := infinity(n, math.MinInt64, math.MaxInt64); ok {
+			return append(b, inf...), nil
 		}
 		t := time.Unix(n/1e6+pgEpochSeconds, n%1e6*1e3).UTC() // a negative remainder counts back
 		if y := t.Year(); y < 1 || y > 9999 {
@@ -157,6 +151,18 @@ func isoText(b []byte, oid uint32, v []byte) ([]byte, error) {
 		return t.AppendFormat(b, "2006-01-02 15:04:05.999999-07"), nil
 	}
 	return b, fmt.Errorf("cannot read %d bytes of type %d as a date or an instant", len(v), oid)
+}
+
+// infinity returns the text of -infinity and infinity, which the binary
+// format writes as the least and the greatest value of its width.
+func infinity(n, least, greatest int64) (string, bool) {
+	switch n {
+	case least:
+		return "-infinity", true
+	case greatest:
+		return "infinity", true
+	}
+	return "", false
 }
 
 // appendEra appends t as PostgreSQL writes a year outside 1..9999: the
