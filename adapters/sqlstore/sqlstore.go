@@ -95,11 +95,12 @@ type Dialect struct {
 	// so booleans 0 and 1; instants in fixed-width UTC).
 	// It returns errors.ErrUnsupported, having read nothing, when it cannot
 	// (for instance another driver's connection, a database in memory); the
-	// query then runs through database/sql. The streams a plan reads whole (Customers, Histories,
-	// CustomerContacts) and StatusFacts use it: database/sql converts every
-	// column into an interface value (an allocation each) before it is
-	// scanned. They call it on a goroutine of their own, which copies the
-	// rows and hands them to the stream's consumer in batches.
+	// query then runs through database/sql. The streams a plan reads whole
+	// (Customers, Histories, CustomerContacts) and StatusFacts use it:
+	// database/sql converts every column into an interface value (an
+	// allocation each) before it is scanned. They call it on a goroutine of
+	// their own, which copies the rows and hands them to the stream's
+	// consumer in batches.
 	TextRows func(ctx context.Context, conn *sql.Conn, query string, args []any, row func(cols [][]byte) error) error
 }
 
