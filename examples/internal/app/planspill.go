@@ -417,9 +417,17 @@ func putFloat(b []byte, v float64) []byte {
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 }
 
-// putDecimal writes a decimal as its text, which reads back to the same
-// value (decimal.NewFromString).
-func putDecimal(b []byte, v decimal.Decimal) []byte { return putString(b, v.String()) }
+// putDecimal writes a decimal as its coefficient and exponent when the
+// coefficient has at most 15 digits (any amount of a DMS), which neither
+// writing nor reading allocates for beyond the decimal read, and as its
+// text otherwise (decimal.NewFromString reads it back). Either way it
+// reads back to the same coefficient and exponent.
+func putDecimal(b []byte, v decimal.Decimal) []byte {
+	if v.NumDigits() <= 15 {
+		return putInt(putInt(append(b, 0), v.CoefficientInt64()), int64(v.Exponent()))
+	}
+	return putString(append(b, 1), v.String())
+}
 
 func (d *decoder) bool() bool {
 	if len(d.b) == 0 || d.b[0] > 1 {
@@ -442,8 +450,21 @@ func (d *decoder) float() float64 {
 }
 
 func (d *decoder) decimal() decimal.Decimal {
-	s := d.string()
-	v, err := decimal.NewFromString(s)
+	if len(d.b) == 0 || d.b[0] > 1 {
+		d.fail()
+		return decimal.Decimal{}
+	}
+	text := d.b[0] == 1
+	d.b = d.b[1:]
+	if !text {
+		c, exp := d.int(), d.int()
+		if exp < math.MinInt32 || exp > math.MaxInt32 {
+			d.fail()
+			return decimal.Decimal{}
+		}
+		return decimal.New(c, int32(exp))
+	}
+	v, err := decimal.NewFromString(d.string())
 	if err != nil {
 		d.fail()
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -236,9 +237,46 @@ func TestSpillRecordErrors(t *testing.T) {
 	if d.float(); !errors.Is(d.err, errRecord) {
 		t.Errorf("a float of 3 bytes: %v", d.err)
 	}
-	d = decoder{b: putString(nil, "1.2.3")}
-	if d.decimal(); !errors.Is(d.err, errRecord) {
-		t.Errorf("a decimal of 1.2.3: %v", d.err)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"a decimal of 1.2.3", putString([]byte{1}, "1.2.3")},
+		{"a decimal of kind 2", putInt(putInt([]byte{2}, 5), 0)},
+		{"a decimal without its exponent", putInt([]byte{0}, 5)},
+		{"a decimal whose exponent is past int32", putInt(putInt([]byte{0}, 5), 1<<31)},
+		{"no decimal", nil},
+	} {
+		d := decoder{b: tc.in}
+		if d.decimal(); !errors.Is(d.err, errRecord) { // not printed: 5e-2147483648 would take gigabytes
+			t.Errorf("%s: error %v", tc.name, d.err)
+		}
+	}
+}
+
+// TestSpillDecimals: a decimal reads back with its coefficient and
+// exponent, not only its value, whether written as the two (up to 15
+// digits) or as text (16 and more).
+func TestSpillDecimals(t *testing.T) {
+	for _, v := range []decimal.Decimal{
+		decimal.Zero, decimal.New(0, -2), decimal.New(1250, -2), decimal.New(-1, -4), decimal.New(5, 3),
+		decimal.New(999_999_999_999_999, -2), decimal.New(-999_999_999_999_999, 0), // 15 digits
+		decimal.New(1_234_567_890_123_456, -2), decimal.New(-123_456_789_012_345_678, 0), // 16 and 18
+		decimal.RequireFromString("1234567890123456789012.5"), decimal.New(7, math.MinInt32), decimal.New(7, math.MaxInt32),
+	} {
+		b := putDecimal(nil, v)
+		if text := b[0] == 1; text != (v.NumDigits() > 15) {
+			t.Errorf("%v (%d digits): written as text %t", v, v.NumDigits(), text)
+		}
+		d := decoder{b: b}
+		got := d.decimal()
+		if d.err != nil || len(d.b) != 0 {
+			t.Errorf("%v: %v, %d bytes left", v, d.err, len(d.b))
+			continue
+		}
+		if got.Coefficient().Cmp(v.Coefficient()) != 0 || got.Exponent() != v.Exponent() {
+			t.Errorf("%v (%ve%d): read %v (%ve%d)", v, v.Coefficient(), v.Exponent(), got, got.Coefficient(), got.Exponent())
+		}
 	}
 }
 
