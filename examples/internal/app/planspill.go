@@ -424,9 +424,9 @@ func putFloat(b []byte, v float64) []byte {
 // reads back to the same coefficient and exponent.
 func putDecimal(b []byte, v decimal.Decimal) []byte {
 	if v.NumDigits() <= 15 {
-		return putInt(putInt(append(b, 0), v.CoefficientInt64()), int64(v.Exponent()))
+		return putInt(putInt(putBool(b, false), v.CoefficientInt64()), int64(v.Exponent()))
 	}
-	return putString(append(b, 1), v.String())
+	return putString(putBool(b, true), v.String())
 }
 
 func (d *decoder) bool() bool {
@@ -450,23 +450,17 @@ func (d *decoder) float() float64 {
 }
 
 func (d *decoder) decimal() decimal.Decimal {
-	if len(d.b) == 0 || d.b[0] > 1 {
+	if d.bool() { // written as text
+		v, err := decimal.NewFromString(d.string())
+		if err != nil {
+			d.fail()
+		}
+		return v
+	}
+	c, exp := d.int(), d.int()
+	if exp < math.MinInt32 || exp > math.MaxInt32 {
 		d.fail()
 		return decimal.Decimal{}
 	}
-	text := d.b[0] == 1
-	d.b = d.b[1:]
-	if !text {
-		c, exp := d.int(), d.int()
-		if exp < math.MinInt32 || exp > math.MaxInt32 {
-			d.fail()
-			return decimal.Decimal{}
-		}
-		return decimal.New(c, int32(exp))
-	}
-	v, err := decimal.NewFromString(d.string())
-	if err != nil {
-		d.fail()
-	}
-	return v
+	return decimal.New(c, int32(exp))
 }
