@@ -76,49 +76,50 @@ func withSchema(t testing.TB, base string) string {
 // TestConformance runs the suite on sessions in a time zone 5:30 ahead of
 // UTC: no day or instant may move with the session's zone.
 func TestConformance(t *testing.T) {
-	conformance(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"))
+	conformance(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"), postgres.Open)
 }
 
 // TestConformanceInText runs the suite in a query mode that reads every
 // column in text (exec), on sessions 5:30 ahead of UTC: the streams read
 // natively then get the instants with that offset.
 func TestConformanceInText(t *testing.T) {
-	conformance(t, withParam(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"), "default_query_exec_mode", "exec"))
+	conformance(t, withParam(t, withParam(t, dsn(t), "TimeZone", "Asia/Kolkata"), "default_query_exec_mode", "exec"),
+		postgres.Open)
 }
 
 // TestConformanceDateStyle runs the suite on sessions whose DateStyle is
 // not ISO: the dialect's TextRows reads their dates and instants in the
 // binary format, and the streams must read the same.
 func TestConformanceDateStyle(t *testing.T) {
-	conformance(t, withParam(t, dsn(t), "DateStyle", "SQL,DMY"))
+	conformance(t, withParam(t, dsn(t), "DateStyle", "SQL,DMY"), postgres.Open)
 }
 
 // TestConformanceThroughDatabaseSQL runs the suite on a dialect without
 // TextRows, as on a connection of another driver: every stream goes
 // through database/sql, and that path must keep the same contract.
 func TestConformanceThroughDatabaseSQL(t *testing.T) {
-	base := withParam(t, dsn(t), "DateStyle", "SQL,DMY")
 	d := postgres.Dialect()
 	d.TextRows = nil
-	storetest.Run(t, func(t *testing.T) retention.Store {
-		db, err := sql.Open("pgx", withSchema(t, base))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		s, err := sqlstore.New(context.Background(), db, d, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	conformance(t, withParam(t, dsn(t), "DateStyle", "SQL,DMY"),
+		func(ctx context.Context, dsn string, opts *sqlstore.Options) (*sqlstore.Store, error) {
+			db, err := sql.Open("pgx", dsn)
+			if err != nil {
+				return nil, err
+			}
+			s, err := sqlstore.New(ctx, db, d, opts)
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+			return s.Own(), nil
+		})
 }
 
-// conformance runs the suite on stores opened on new schemas of base.
-func conformance(t *testing.T, base string) {
+// conformance runs the suite on stores that open opens on new schemas of
+// base.
+func conformance(t *testing.T, base string, open func(context.Context, string, *sqlstore.Options) (*sqlstore.Store, error)) {
 	storetest.Run(t, func(t *testing.T) retention.Store {
-		s, err := postgres.Open(context.Background(), withSchema(t, base), nil)
+		s, err := open(context.Background(), withSchema(t, base), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

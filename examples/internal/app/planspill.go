@@ -418,10 +418,11 @@ func putFloat(b []byte, v float64) []byte {
 }
 
 // putDecimal writes a decimal as its coefficient and exponent when the
-// coefficient has at most 15 digits (any amount of a DMS), which neither
-// writing nor reading allocates for beyond the decimal read, and as its
-// text otherwise (decimal.NewFromString reads it back). Either way it
-// reads back to the same coefficient and exponent.
+// coefficient has at most 15 digits (any amount of a DMS): writing them
+// allocates nothing, and reading them back only the decimal itself
+// (decimal.New). Any other decimal is written as its text, which
+// decimal.NewFromString reads back. Either way it reads back to the same
+// coefficient and exponent.
 func putDecimal(b []byte, v decimal.Decimal) []byte {
 	if v.NumDigits() <= 15 {
 		return putInt(putInt(putBool(b, false), v.CoefficientInt64()), int64(v.Exponent()))
