@@ -790,14 +790,21 @@ func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
 // A LATERAL form that streams, as Dialect.LateralHistories does for the
 // histories, costs the server a quarter to a third more and did not make
 // the plan faster at either size measured (BENCHMARKS.md, round sixteen).
+//
+// The customers' arm asks its two conditions about c.subject, which is
+// u.id: SQLite tests a condition in the innermost loop it names, so it
+// looks for vehicles only for a customer with attempts about it (few, or
+// none), instead of for every customer before looking for its attempts,
+// which made that arm, which returns no row on most networks, three times
+// as slow (BENCHMARKS.md, round thirty).
 const customerContactsQuery = `SELECT v.customer, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason,
 	c.preferred_channel, c.preferred_time
 FROM vehicles v CROSS JOIN contacts c WHERE c.subject = v.vin%[1]s
 UNION ALL
 SELECT u.id, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason, c.preferred_channel, c.preferred_time
 FROM customers u CROSS JOIN contacts c WHERE c.subject = u.id
-	AND EXISTS (SELECT 1 FROM vehicles o WHERE o.customer = u.id%[2]s)
-	AND NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = u.id)
+	AND EXISTS (SELECT 1 FROM vehicles o WHERE o.customer = c.subject%[2]s)
+	AND NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = c.subject)
 ORDER BY 1, 4, 2`
 
 // CustomerContacts streams the contact attempts of the customers that f
