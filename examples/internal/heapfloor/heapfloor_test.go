@@ -87,12 +87,19 @@ func TestSet(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	runtime.GC()
 	without := churn()
+	runtime.GC() // a busy machine's last collection during churn may have marked much of it live
 	restore := Set(128 << 20)
+	raised := gogc() // set at once, for what runtime.GC found live
 	with := churn()
-	raised := gogc()
 	restore()
-	if without < 20 || with > 8 {
-		t.Errorf("collections for 256 MiB allocated, 1 MiB live: %d without the floor (want ≥ 20), %d with a floor of 128 MiB (want ≤ 8)", without, with)
+	// About 64 collections without the floor and 2 with it, on an idle
+	// machine. Where other processes keep the cores busy, a collection
+	// marks for longer while the allocations go on, so fewer collections
+	// finish, and one that marks much of the churn live sets GOGC back
+	// until the next (9 without the floor and 4 with it, once): what the
+	// floor must do, however busy the machine, is halve them at least.
+	if without < 4 || 2*with > without {
+		t.Errorf("collections for 256 MiB allocated, 1 MiB live: %d without the floor (want ≥ 4), %d with a floor of 128 MiB (want at most half as many)", without, with)
 	}
 	if raised <= 100 {
 		t.Errorf("GOGC with the floor: %d, want more than 100", raised)
