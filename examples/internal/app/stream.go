@@ -180,8 +180,9 @@ func (e *Engine) StreamPlan(ctx context.Context, s retention.Store, asOf date.Da
 //   - Once every customer has streamed, the dealers are ranked one at a
 //     time, in memory when the dealer's ranking fits in 16 spills' limits
 //     (classify.TierRanking), else with external sorts of their own (by
-//     the rule of classify.ScoreParts), and the tiers of the customers
-//     with work are sorted by customer.
+//     the rule of classify.ScoreParts), each finishing on a goroutine of
+//     its own while the next one's customers are read, and the tiers of
+//     the customers with work are sorted by customer.
 //   - The waiting tasks and those tiers are merged by customer; the tasks,
 //     with their priorities, are sorted into the plan's order and handed
 //     to sink.

@@ -30,6 +30,12 @@ const rankBytes = 160
 // to about 26,000 customers (the default limit's) has it.
 const rankSpills = 16
 
+// outsideRankSpills is about how many spills' limits an outsideRank holds
+// at most: while its customers come, its parts' and its work's spills
+// share one; while it ranks, the sort it merges and the one it fills hold
+// one each, and their read buffers up to one more.
+const outsideRankSpills = 4
+
 // memoryRank ranks a dealer in memory, with a classify.TierRanking.
 type memoryRank struct {
 	r    *classify.TierRanking

@@ -1,16 +1,23 @@
 package app
 
 import (
+	stdcmp "cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
 	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 )
 
@@ -143,4 +150,132 @@ func defaultClassifier(t *testing.T) *classify.Classifier {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// rankInputs returns n tier inputs of dealer's customers, with and
+// without work, and which of them have work.
+func rankInputs(rng *rand.Rand, dealer string, n int) ([]classify.TierInput, []bool) {
+	ts := make([]classify.TierInput, n)
+	work := make([]bool, n)
+	for i := range ts {
+		ts[i] = classify.TierInput{ID: fmt.Sprintf("%s-C%04d", dealer, i), Dealer: dealer, Effective: rng.IntN(5) > 0,
+			Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
+			Purchase: decimal.NewFromInt(int64(rng.IntN(6)) * 50_000), Vehicles: 1 + rng.IntN(2),
+			Spend: decimal.New(int64(rng.IntN(400_000)), -2), Visits: rng.IntN(6)}
+		work[i] = rng.IntN(3) == 0 || !ts[i].Effective
+	}
+	return ts, work
+}
+
+// rankedSpills returns the spills of a plan on two partitions, of limit
+// bytes, holding the tier inputs of dealers of the sizes given (their
+// customers dealt to the partitions in turn), and the tiers that
+// classify gives their customers with work, by customer.
+func rankedSpills(t *testing.T, limit int, sizes map[string]int) (*planSpills, []customerTier) {
+	t.Helper()
+	c := defaultClassifier(t)
+	e := &Engine{SpillBytes: limit, TempDir: t.TempDir()}
+	sp := e.newPlanSpills(2)
+	t.Cleanup(func() { sp.close() })
+	rng := rand.New(rand.NewPCG(uint64(len(sizes)), 7))
+	var want []customerTier
+	k := 0
+	for _, dealer := range slices.Sorted(maps.Keys(sizes)) {
+		ts, work := rankInputs(rng, dealer, sizes[dealer])
+		tiers := c.Tiers(ts)
+		for i := range ts {
+			p := &sp.parts[k%2]
+			k++
+			if err := p.inputs.Add(tierEntry{in: ts[i], work: work[i], hasP: i%2 == 0, p: float64(i)}); err != nil {
+				t.Fatal(err)
+			}
+			p.dealers[dealer]++
+			if work[i] {
+				want = append(want, customerTier{id: ts[i].ID, tier: tiers[i], hasP: i%2 == 0, p: float64(i)})
+			}
+		}
+	}
+	slices.SortFunc(want, func(a, b customerTier) int { return stdcmp.Compare(a.id, b.id) })
+	return sp, want
+}
+
+// TestPlanRank: the plan's dealers, ranked one after another while the
+// next one's customers are read, each in memory or with external sorts by
+// its size, give each customer with work the tier that classify gives it:
+// dealers in memory that finish beside the next one's reading, and one
+// that the next waits for, as the two would hold more than the rankings'
+// bound; dealers ranked with external sorts one after another, and beside
+// dealers in memory. No file is left.
+func TestPlanRank(t *testing.T) {
+	const limit = 600 // in memory up to 60 customers (rankBytes, rankSpills)
+	for _, sizes := range []map[string]int{
+		{"D1": 5, "D2": 40, "D3": 50, "D4": 20, "D5": 1}, // D3 waits for D2
+		{"D1": 200, "D2": 150, "D3": 61},                 // every one with external sorts
+		{"D1": 60, "D2": 300, "D3": 3, "D4": 90, "D5": 59},
+	} {
+		sp, want := rankedSpills(t, limit, sizes)
+		if err := sp.rank(t.Context(), defaultClassifier(t)); err != nil {
+			t.Fatal(err)
+		}
+		var got []customerTier
+		for v, err := range sp.tiers.All(t.Context()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, v)
+		}
+		if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(customerTier{}), cmpopts.IgnoreFields(customerTier{}, "handle")); diff != "" {
+			t.Errorf("dealers %v (-classify +ranked):\n%s", sizes, diff)
+		}
+		dir := sp.dir
+		if err := sp.close(); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) > 0 {
+			t.Errorf("dealers %v: %d files left", sizes, len(left))
+		}
+	}
+}
+
+// TestPlanRankErrors: an error of a dealer finishing beside the next
+// one's reading, of the reading while a dealer finishes, or a
+// cancellation, stops the ranking and is returned, the dealer finishing
+// waited for; no file is left once the spills are closed.
+func TestPlanRankErrors(t *testing.T) {
+	sizes := map[string]int{"D1": 40, "D2": 200, "D3": 30, "D4": 250}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		spoil func(t *testing.T, sp *planSpills)
+		want  func(error) bool
+	}{
+		{"the tiers cannot be written", context.Background(), func(t *testing.T, sp *planSpills) {
+			sp.tiers.limit, sp.tiers.dir = 1, filepath.Join(sp.dir, "gone") // D1's first tier is written, in D1's goroutine
+		}, func(err error) bool { return errors.Is(err, fs.ErrNotExist) }},
+		{"a run of tier inputs cut short", context.Background(), func(t *testing.T, sp *planSpills) {
+			in := sp.parts[1].inputs
+			if err := in.flush(); err != nil { // the last dealer's last input, last
+				t.Fatal(err)
+			}
+			if err := in.f.Truncate(in.ends[len(in.ends)-1] - 1); err != nil {
+				t.Fatal(err)
+			}
+		}, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
+		{"a cancellation", cancelled, func(*testing.T, *planSpills) {}, func(err error) bool { return errors.Is(err, context.Canceled) }},
+	} {
+		sp, _ := rankedSpills(t, 600, sizes)
+		tc.spoil(t, sp)
+		if err := sp.rank(tc.ctx, defaultClassifier(t)); !tc.want(err) {
+			t.Errorf("%s: rank returned %v", tc.name, err)
+		}
+		dir := sp.dir
+		if err := sp.close(); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := os.ReadDir(dir); len(left) > 0 {
+			t.Errorf("%s: %d files left", tc.name, len(left))
+		}
+	}
 }
