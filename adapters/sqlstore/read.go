@@ -791,12 +791,12 @@ func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
 // histories, costs the server a quarter to a third more and did not make
 // the plan faster at either size measured (BENCHMARKS.md, round sixteen).
 //
-// The customers' arm asks its two conditions about c.subject, which is
-// u.id: SQLite tests a condition in the innermost loop it names, so it
-// looks for vehicles only for a customer with attempts about it (few, or
-// none), instead of for every customer before looking for its attempts,
-// which made that arm, which returns no row on most networks, three times
-// as slow (BENCHMARKS.md, round thirty).
+// The customers' arm asks its two conditions about c.subject, which
+// equals u.id. SQLite tests a condition in the innermost loop that it
+// names, so it looks for a customer's vehicles only when the customer has
+// attempts about it (few do, or none), not for every customer before it
+// looks for attempts. Asked about u.id, the arm took three times as long
+// (BENCHMARKS.md, round thirty).
 const customerContactsQuery = `SELECT v.customer, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason,
 	c.preferred_channel, c.preferred_time
 FROM vehicles v CROSS JOIN contacts c WHERE c.subject = v.vin%[1]s

@@ -195,7 +195,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		err := <-finished
 		finished, fHeld = nil, 0
 		if err == nil {
-			err = ctx.Err() // noticed between dealers, as the ranking in memory does not look
+			err = ctx.Err() // a cancellation, noticed between dealers: a ranking in memory does not look
 		}
 		return err
 	}

@@ -252,7 +252,8 @@ func TestPlanRankErrors(t *testing.T) {
 		want  func(error) bool
 	}{
 		{"the tiers cannot be written", context.Background(), func(t *testing.T, sp *planSpills) {
-			sp.tiers.limit, sp.tiers.dir = 1, filepath.Join(sp.dir, "gone") // D1's first tier is written, in D1's goroutine
+			// The first tier D1 hands over goes to a file, on D1's goroutine, and fails.
+			sp.tiers.limit, sp.tiers.dir = 1, filepath.Join(sp.dir, "gone")
 		}, func(err error) bool { return errors.Is(err, fs.ErrNotExist) }},
 		{"a run of tier inputs cut short", context.Background(), func(t *testing.T, sp *planSpills) {
 			in := sp.parts[1].inputs
