@@ -227,13 +227,18 @@ func TestPlanRank(t *testing.T) {
 		if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(customerTier{}), cmpopts.IgnoreFields(customerTier{}, "handle")); diff != "" {
 			t.Errorf("dealers %v (-classify +ranked):\n%s", sizes, diff)
 		}
-		dir := sp.dir
-		if err := sp.close(); err != nil {
-			t.Fatal(err)
-		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("dealers %v: %d files left", sizes, len(left))
-		}
+		closeClean(t, sp, fmt.Sprintf("dealers %v", sizes))
+	}
+}
+
+// closeClean closes a plan's spills and checks that they left no file.
+func closeClean(t *testing.T, sp *planSpills, what string) {
+	t.Helper()
+	if err := sp.close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(sp.dir); len(left) > 0 {
+		t.Errorf("%s: %d files left", what, len(left))
 	}
 }
 
@@ -249,12 +254,12 @@ func TestPlanRankErrors(t *testing.T) {
 		name  string
 		ctx   context.Context
 		spoil func(t *testing.T, sp *planSpills)
-		want  func(error) bool
+		want  error
 	}{
 		{"the tiers cannot be written", context.Background(), func(t *testing.T, sp *planSpills) {
 			// The first tier D1 hands over goes to a file, on D1's goroutine, and fails.
 			sp.tiers.limit, sp.tiers.dir = 1, filepath.Join(sp.dir, "gone")
-		}, func(err error) bool { return errors.Is(err, fs.ErrNotExist) }},
+		}, fs.ErrNotExist},
 		{"a run of tier inputs cut short", context.Background(), func(t *testing.T, sp *planSpills) {
 			in := sp.parts[1].inputs
 			if err := in.flush(); err != nil { // the last dealer's last input, last
@@ -263,20 +268,14 @@ func TestPlanRankErrors(t *testing.T) {
 			if err := in.f.Truncate(in.ends[len(in.ends)-1] - 1); err != nil {
 				t.Fatal(err)
 			}
-		}, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
-		{"a cancellation", cancelled, func(*testing.T, *planSpills) {}, func(err error) bool { return errors.Is(err, context.Canceled) }},
+		}, io.ErrUnexpectedEOF},
+		{"a cancellation", cancelled, func(*testing.T, *planSpills) {}, context.Canceled},
 	} {
 		sp, _ := rankedSpills(t, 600, sizes)
 		tc.spoil(t, sp)
-		if err := sp.rank(tc.ctx, defaultClassifier(t)); !tc.want(err) {
-			t.Errorf("%s: rank returned %v", tc.name, err)
+		if err := sp.rank(tc.ctx, defaultClassifier(t)); !errors.Is(err, tc.want) {
+			t.Errorf("%s: rank returned %v, want %v", tc.name, err, tc.want)
 		}
-		dir := sp.dir
-		if err := sp.close(); err != nil {
-			t.Fatal(err)
-		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("%s: %d files left", tc.name, len(left))
-		}
+		closeClean(t, sp, tc.name)
 	}
 }
