@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -778,15 +779,22 @@ func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
 
 // customerContactsQuery files each contact attempt under the customer
 // owning the vehicle its task is about, or else the customer it is about
-// (retention.Logs.CustomerContacts), by customer, time and append order.
-// %[1]s and %[2]s select the partition of the vehicles (v) and of the
-// customers with a vehicle (o).
+// (retention.Logs.CustomerContacts), by customer. %[1]s and %[2]s select
+// the partition of the vehicles (v) and of the customers with a vehicle
+// (o).
 //
+// A customer's attempts come in no particular order among themselves:
+// CustomerContacts puts them in order of time and append order (seq).
 // SQLite walks each arm's customers in order and reads their attempts from
-// contacts_by_subject, sorting one customer's attempts at a time, so the
-// first row comes at once. PostgreSQL's planner hash-joins the log instead
-// and sorts all of it before the first row (at 1,000,000 vehicles, 2.2
-// million attempts, 3.3 s and 250 MB of temporary files on the server).
+// contacts_by_subject, so the first row comes at once and the two arms
+// merge without a sort. Ordered by time and seq as well, it sorted each
+// customer's attempts in a temporary B-tree of its own, which took about
+// a third of the query's time at 1,000,000 vehicles, where most customers
+// have one vehicle and its attempts come in order from the index
+// (BENCHMARKS.md, round thirty-one). PostgreSQL's planner hash-joins the
+// log instead and sorts all of it before the first row (at 1,000,000
+// vehicles, 2.2 million attempts, 3.3 s and 250 MB of temporary files on
+// the server).
 // A LATERAL form that streams, as Dialect.LateralHistories does for the
 // histories, costs the server a quarter to a third more and did not make
 // the plan faster at either size measured (BENCHMARKS.md, round sixteen).
@@ -805,32 +813,39 @@ SELECT u.id, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason, c.preferr
 FROM customers u CROSS JOIN contacts c WHERE c.subject = u.id
 	AND EXISTS (SELECT 1 FROM vehicles o WHERE o.customer = c.subject%[2]s)
 	AND NOT EXISTS (SELECT 1 FROM vehicles w WHERE w.vin = c.subject)
-ORDER BY 1, 4, 2`
+ORDER BY 1`
+
+// CustomerContactsQuery returns the SQL and the arguments that
+// CustomerContacts runs for f, for tools that EXPLAIN it, as HistoryQuery
+// does for Histories. Its rows come by customer, a customer's attempts in
+// no particular order among themselves. The query's text, columns and
+// order are not part of the compatibility promise.
+func (s *Store) CustomerContactsQuery(f retention.HistoryFilter) (query string, args []any) {
+	query = fmt.Sprintf(customerContactsQuery, partitionCond("AND", "v", f, &args), partitionCond("AND", "o", f, &args))
+	return query, args
+}
 
 // CustomerContacts streams the contact attempts of the customers that f
 // selects, by customer id (retention.Logs), in one query; only one
-// customer's attempts are in memory at a time.
+// customer's attempts are in memory at a time, and they are put in order
+// of time and append order here (customerContactsQuery).
 func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter) iter.Seq2[retention.CustomerContacts, error] {
-	var args []any
-	q := fmt.Sprintf(customerContactsQuery, partitionCond("AND", "v", f, &args), partitionCond("AND", "o", f, &args))
-	type row struct {
-		customer string
-		contact  retention.Contact
-	}
+	q, args := s.CustomerContactsQuery(f)
 	return func(yield func(retention.CustomerContacts, error) bool) {
-		var seq int64
-		scan := func(rs *sql.Rows) (row, error) {
-			var r row
-			return r, scanContact(rs, &r.contact, &r.customer, &seq)
+		scan := func(rs *sql.Rows) (contactRow, error) {
+			var r contactRow
+			return r, scanContact(rs, &r.contact, &r.customer, &r.seq)
 		}
-		var prev row
+		var prev contactRow
 		var names interner
-		scanText := func(cols [][]byte) (row, error) {
-			r := row{customer: reuse(prev.customer, cols[0])}
+		scanText := func(cols [][]byte) (contactRow, error) {
+			r := contactRow{customer: reuse(prev.customer, cols[0])}
 			x := &r.contact
 			x.Task, x.LossReason, x.PreferredTime = reuse(prev.contact.Task, cols[2]), names.of(cols[6]), names.of(cols[8])
 			var at instantCol
-			if err := firstField(field{"at", at.text(cols[3])}, field{"channel", x.Channel.UnmarshalText(cols[4])},
+			var seqErr error
+			r.seq, seqErr = intOf(cols[1])
+			if err := firstField(field{"seq", seqErr}, field{"at", at.text(cols[3])}, field{"channel", x.Channel.UnmarshalText(cols[4])},
 				field{"outcome", x.Outcome.UnmarshalText(cols[5])},
 				field{"preferredChannel", x.PreferredChannel.UnmarshalText(cols[7])}); err != nil {
 				return r, unreadable("contacts", x.Task, err.name, err.err)
@@ -838,20 +853,47 @@ func (s *Store) CustomerContacts(ctx context.Context, f retention.HistoryFilter)
 			x.At, prev = at.T, r
 			return r, nil
 		}
-		var buf []retention.Contact // the current customer's, until it is yielded
-		contacts := runs(textStream(ctx, s, "sqlstore.CustomerContacts", q, args, 9, scanText, scan), func(r *row) string { return r.customer },
-			func(cur *retention.CustomerContacts, r *row, first bool) error {
+		var rows []contactRow // the current customer's, until it is yielded
+		contacts := runs(textStream(ctx, s, "sqlstore.CustomerContacts", q, args, 9, scanText, scan),
+			func(r *contactRow) string { return r.customer },
+			func(cur *retention.CustomerContacts, r *contactRow, first bool) error {
 				if first {
-					*cur = retention.CustomerContacts{Customer: r.customer, Contacts: buf[:0]}
+					*cur, rows = retention.CustomerContacts{Customer: r.customer}, rows[:0]
 				}
-				cur.Contacts = append(cur.Contacts, r.contact)
+				rows = append(rows, *r)
 				return nil
 			}, func(cur *retention.CustomerContacts) error {
-				buf, cur.Contacts = cur.Contacts, exact(cur.Contacts)
+				cur.Contacts = inTimeOrder(rows)
 				return nil
 			})
 		contacts(yield)
 	}
+}
+
+// contactRow is a row of customerContactsQuery: an attempt, the customer
+// it is filed under, and its place in the log.
+type contactRow struct {
+	customer string
+	seq      int64
+	contact  retention.Contact
+}
+
+// inTimeOrder returns the attempts of rows, one customer's, in order of
+// time and then of seq (append order), in a slice of their own. rows come
+// in that order already where the customer's attempts are about one
+// vehicle; otherwise they are sorted first.
+func inTimeOrder(rows []contactRow) []retention.Contact {
+	byTime := func(a, b contactRow) int {
+		return cmp.Or(a.contact.At.Compare(b.contact.At), cmp.Compare(a.seq, b.seq))
+	}
+	if !slices.IsSortedFunc(rows, byTime) {
+		slices.SortFunc(rows, byTime)
+	}
+	out := make([]retention.Contact, len(rows))
+	for i := range rows {
+		out[i] = rows[i].contact
+	}
+	return out
 }
 
 // Complaints streams every complaint, by id.

@@ -939,16 +939,21 @@ func testCustomerContacts(t *testing.T, s retention.Store) {
 	milestone := contact("mileage-milestone/LFV2@30000km/2026-05-06", t0)
 	aboutVIN := contact("birthday/LFV2/2026-11-28", t1.Add(time.Hour))
 	ofLFV2 := contact("maintenance-due/LFV7/2026-08-31", t0)
+	// C2's vehicles LFV0 and LFV2: attempts whose order is neither by VIN
+	// nor by vehicle. LFV0's at t0 ties with the milestone on LFV2,
+	// appended after it; LFV0's last comes after all of LFV2's.
+	tieLFV0 := contact("maintenance-due/LFV0/2026-05-06", t0)
+	lastLFV0 := contact("maintenance-due/LFV0/2026-11-22", t1.Add(2*time.Hour))
 	if err := s.AppendContacts(ctx, []retention.Contact{birthdayC1, dueLFV1, milestone,
 		contact("birthday/C3/2026-11-28", t0),          // C3 has no vehicles
 		contact("maintenance-due/NOPE/2026-08-31", t0), // no such vehicle or customer
-		contact("nonsense", t0), aboutVIN, ofLFV2}); err != nil {
+		contact("nonsense", t0), aboutVIN, ofLFV2, tieLFV0, lastLFV0}); err != nil {
 		t.Fatal(err)
 	}
 	imported := expected(ds).Contacts // [lost-recall/LFV0 (2020), sale-followup-3d/LFV1 (2024)]
 	want := []retention.CustomerContacts{
 		{Customer: "C1", Contacts: []retention.Contact{imported[1], birthdayC1, dueLFV1}},
-		{Customer: "C2", Contacts: []retention.Contact{imported[0], milestone, aboutVIN}},
+		{Customer: "C2", Contacts: []retention.Contact{imported[0], milestone, tieLFV0, aboutVIN, lastLFV0}},
 		{Customer: "LFV2", Contacts: []retention.Contact{ofLFV2}},
 	}
 	if diff := cmp.Diff(want, collect(t, s.CustomerContacts(ctx, retention.HistoryFilter{})), cmpOpts); diff != "" {

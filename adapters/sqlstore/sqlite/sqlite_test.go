@@ -131,32 +131,50 @@ func TestUnwritableTaskIsNamed(t *testing.T) {
 	}
 }
 
-// TestHistoryQuerySortsNothing pins the plan of the history stream, whole,
-// by partition and from a day on: SQLite walks vehicles_by_customer and
-// each vehicle's visits in visits_by_vehicle in the order asked for and
-// merges the two arms, sorting nothing. Without the vehicles' rowid among
-// the sort keys (Dialect.RowID) it sorts each vehicle's visits again in a
-// temporary B-tree, which made the bare read of the stream a third slower
-// (BENCHMARKS.md, round twenty-five).
-func TestHistoryQuerySortsNothing(t *testing.T) {
+// TestStreamQueriesSortNothing pins the plans of two streams, whole, by
+// partition and (the histories) from a day on: SQLite walks each arm in the
+// order asked for, reading through the index named, and merges the two
+// arms, sorting nothing.
+//
+//   - The histories walk vehicles_by_customer and each vehicle's visits in
+//     visits_by_vehicle. Without the vehicles' rowid among the sort keys
+//     (Dialect.RowID) SQLite sorts each vehicle's visits again in a
+//     temporary B-tree, which made the bare read of the stream a third
+//     slower (BENCHMARKS.md, round twenty-five).
+//   - The contact attempts walk each arm's customers and read their
+//     attempts from contacts_by_subject. Ordered by time as well, SQLite
+//     sorted each customer's attempts in a temporary B-tree, which took
+//     about a third of the query's time; CustomerContacts puts them in
+//     order instead (BENCHMARKS.md, round thirty-one).
+func TestStreamQueriesSortNothing(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	after := date.New(2026, 1, 1)
-	for _, f := range []retention.HistoryFilter{{}, {Partition: 1, Partitions: 3}, {VisitsAfter: &after},
-		{Partition: 0, Partitions: 2, VisitsAfter: &after}} {
-		q, args := s.HistoryQuery(f)
-		var plan []string
-		for _, row := range driverRowsOf(ctx, t, s.DB(), "EXPLAIN QUERY PLAN "+q, args...) {
-			plan = append(plan, row[3]) // id, parent, notused, detail
-		}
-		text := strings.Join(plan, "\n")
-		for _, want := range []string{"MERGE (UNION ALL)", "visits_by_vehicle"} {
-			if !strings.Contains(text, want) {
-				t.Errorf("%+v: the plan does not use %s:\n%s", f, want, text)
+	for _, tc := range []struct {
+		name    string
+		query   func(retention.HistoryFilter) (string, []any)
+		filters []retention.HistoryFilter
+		index   string
+	}{
+		{"histories", s.HistoryQuery, []retention.HistoryFilter{{}, {Partition: 1, Partitions: 3}, {VisitsAfter: &after},
+			{Partition: 0, Partitions: 2, VisitsAfter: &after}}, "visits_by_vehicle"},
+		{"contact attempts", s.CustomerContactsQuery, []retention.HistoryFilter{{}, {Partition: 1, Partitions: 3}}, "contacts_by_subject"},
+	} {
+		for _, f := range tc.filters {
+			q, args := tc.query(f)
+			var plan []string
+			for _, row := range driverRowsOf(ctx, t, s.DB(), "EXPLAIN QUERY PLAN "+q, args...) {
+				plan = append(plan, row[3]) // id, parent, notused, detail
 			}
-		}
-		if strings.Contains(text, "TEMP B-TREE") {
-			t.Errorf("%+v: the plan sorts:\n%s", f, text)
+			text := strings.Join(plan, "\n")
+			for _, want := range []string{"MERGE (UNION ALL)", tc.index} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s, %+v: the plan does not use %s:\n%s", tc.name, f, want, text)
+				}
+			}
+			if strings.Contains(text, "TEMP B-TREE") {
+				t.Errorf("%s, %+v: the plan sorts:\n%s", tc.name, f, text)
+			}
 		}
 	}
 }
