@@ -117,23 +117,39 @@ type HeapPeaks struct {
 	// (runtime/metrics /gc/heap/live:bytes) at the end of each collection
 	// while fn runs: what the program needs, as often as it is measured.
 	Live uint64
+	// Goal is the collector's heap goal (/gc/heap/goal:bytes): the heap
+	// it lets grow before the next collection, about twice the live heap
+	// at GOGC 100. The heap in use passes it while a collection marks, by
+	// as much as is allocated meanwhile, so that the more collections a
+	// run has, the higher its peak in use is likely to be, with the goal
+	// and the live heap no higher.
+	Goal uint64
+	// Collections is the number of collections that ended while fn ran.
+	Collections uint32
 }
 
 // PeakHeaps runs fn while sampling the heap every 5 ms, and returns the
-// peaks of the heap in use and of the live heap.
+// peaks of the heap in use, of the live heap and of the collector's goal,
+// and the number of collections.
 func PeakHeaps(fn func() error) (HeapPeaks, error) {
 	runtime.GC()
-	var inUse, live atomic.Uint64
+	var inUse, live, goal atomic.Uint64
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	var collections atomic.Uint32
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	sample := func() {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		inUse.Store(max(inUse.Load(), m.HeapInuse))
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		collections.Store(m.NumGC - m0.NumGC)
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}
 		metrics.Read(s)
-		if s[0].Value.Kind() == metrics.KindUint64 {
-			live.Store(max(live.Load(), s[0].Value.Uint64()))
+		for i, peak := range []*atomic.Uint64{&live, &goal} {
+			if s[i].Value.Kind() == metrics.KindUint64 {
+				peak.Store(max(peak.Load(), s[i].Value.Uint64()))
+			}
 		}
 	}
 	wg.Go(func() {
@@ -150,7 +166,7 @@ func PeakHeaps(fn func() error) (HeapPeaks, error) {
 	close(stop)
 	wg.Wait()
 	sample()
-	return HeapPeaks{InUse: inUse.Load(), Live: live.Load()}, err
+	return HeapPeaks{InUse: inUse.Load(), Live: live.Load(), Goal: goal.Load(), Collections: collections.Load()}, err
 }
 
 // BenchmarkStatusFacts imports a fleet once, then streams the status facts

@@ -26,9 +26,9 @@
 // and the peak heap of the streamed evaluation at a tenth of the size and at
 // the full size (handing the plan out as it goes, and saving it in the store
 // as dcrc plan does; both also on a network of the full size with ten times
-// the dealers), in use and live,
-// medians of up to 3 runs, and the allocations per vehicle of the
-// evaluation. --heap-only measures the peak heaps alone, without the
+// the dealers), in use and live, with the collector's goal and the number
+// of collections beside them (storetest.HeapPeaks says how they relate),
+// medians of 3 runs, and the allocations per vehicle of the evaluation. --heap-only measures the peak heaps alone, without the
 // timings (1–4): at the default size, where the time goes to the timings,
 // it is the quick way to see the heap at 100,000 and 1,000,000 vehicles.
 //
@@ -186,6 +186,10 @@ type row struct {
 // memory.
 const minMemRepeats = 9
 
+// heapRuns is the number of runs of each peak heap's measurement, at each
+// size, whose medians are printed.
+const heapRuns = 3
+
 func bench(c config, out io.Writer) error {
 	ctx := context.Background()
 	fmt.Fprintf(out, "dcrc bench: %d vehicles, %d repeats, as of %s, GOMAXPROCS %d, heap floor %d MiB for the timings\n",
@@ -320,10 +324,11 @@ func bench(c config, out io.Writer) error {
 		peak        func(*sqlstore.Store) (storetest.HeapPeaks, error)
 		small, full *sqlstore.Store
 	}{{handedOut, ss10, s}, {saved, ss10, s}, {handedOut, ss10, sWide}, {saved, ss10, sWide}, {reported, ss10, s}} {
-		// The medians of a few runs: a peak depends on when the
-		// collector runs.
+		// The medians of 3 runs, whatever the repeats of the timings: a
+		// peak depends on when the collector runs, and the median of two
+		// would be the higher one.
 		var small, full []storetest.HeapPeaks
-		for range min(c.repeats, 3) {
+		for range heapRuns {
 			ps, err := m.peak(m.small)
 			if err != nil {
 				return err
@@ -348,9 +353,10 @@ func bench(c config, out io.Writer) error {
 		tw.Flush()
 	}
 	for _, h := range heaps {
-		fmt.Fprintf(out, "\nstreamed evaluation peak heap, %s: in use %.1f MiB at %d vehicles, %.1f MiB at %d (%.2f× for 10× the data); live %.1f MiB, %.1f MiB (%.2f×)",
+		fmt.Fprintf(out, "\nstreamed evaluation peak heap, %s: in use %.1f MiB at %d vehicles, %.1f MiB at %d (%.2f× for 10× the data); live %.1f MiB, %.1f MiB (%.2f×); the collector's goal %.1f MiB, %.1f MiB (%.2f×), over %d and %d collections",
 			h.what, mib(h.small.InUse), max(c.vehicles/10, 100), mib(h.full.InUse), c.vehicles, float64(h.full.InUse)/float64(h.small.InUse),
-			mib(h.small.Live), mib(h.full.Live), float64(h.full.Live)/float64(h.small.Live))
+			mib(h.small.Live), mib(h.full.Live), float64(h.full.Live)/float64(h.small.Live),
+			mib(h.small.Goal), mib(h.full.Goal), float64(h.full.Goal)/float64(h.small.Goal), h.small.Collections, h.full.Collections)
 	}
 	fmt.Fprintln(out)
 	return nil
@@ -474,11 +480,13 @@ func sqliteOf(ctx context.Context, path string, opts *demo.Options) (*sqlstore.S
 
 // medianPeaks returns the median of each peak over runs.
 func medianPeaks(runs []storetest.HeapPeaks) storetest.HeapPeaks {
-	var inUse, live []uint64
+	var inUse, live, goal []uint64
+	var collections []uint32
 	for _, r := range runs {
-		inUse, live = append(inUse, r.InUse), append(live, r.Live)
+		inUse, live, goal = append(inUse, r.InUse), append(live, r.Live), append(goal, r.Goal)
+		collections = append(collections, r.Collections)
 	}
-	return storetest.HeapPeaks{InUse: median(inUse), Live: median(live)}
+	return storetest.HeapPeaks{InUse: median(inUse), Live: median(live), Goal: median(goal), Collections: median(collections)}
 }
 
 // storeRows measures the streamed evaluation and the statuses on one store

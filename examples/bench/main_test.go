@@ -41,15 +41,18 @@ func TestBench(t *testing.T) {
 	}
 }
 
-// TestBenchHeapOnly: --heap-only prints the peak heaps and no timing.
+// TestBenchHeapOnly: --heap-only prints the peak heaps, each with the
+// collector's goal, and no timing.
 func TestBenchHeapOnly(t *testing.T) {
 	var out bytes.Buffer
 	if err := run([]string{"--vehicles", "400", "--repeats", "1", "--dir", t.TempDir(), "--heap-only"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
-	if n := strings.Count(got, "peak heap, "); n != 5 {
-		t.Errorf("%d peak heap lines, want 5:\n%s", n, got)
+	for _, each := range []string{"peak heap, ", "the collector's goal "} {
+		if n := strings.Count(got, each); n != 5 {
+			t.Errorf("%d lines with %q, want 5:\n%s", n, each, got)
+		}
 	}
 	for _, timing := range []string{"measurement", "1. memory", "2. SQLite", "PostgreSQL"} {
 		if strings.Contains(got, timing) {
