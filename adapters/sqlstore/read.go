@@ -879,9 +879,9 @@ type contactRow struct {
 }
 
 // inTimeOrder returns the attempts of rows, one customer's, in order of
-// time and then of seq (append order), in a slice of their own. rows come
-// in that order already where the customer's attempts are about one
-// vehicle; otherwise they are sorted first.
+// time and then of seq (append order), in a slice of their own. On SQLite
+// rows come in that order already where the customer's attempts are about
+// one vehicle, as most customers' are; otherwise they are sorted first.
 func inTimeOrder(rows []contactRow) []retention.Contact {
 	byTime := func(a, b contactRow) int {
 		return cmp.Or(a.contact.At.Compare(b.contact.At), cmp.Compare(a.seq, b.seq))
