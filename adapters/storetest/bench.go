@@ -115,7 +115,10 @@ type HeapPeaks struct {
 	InUse uint64
 	// Live is the heap found reachable by a collection
 	// (runtime/metrics /gc/heap/live:bytes) at the end of each collection
-	// while fn runs: what the program needs, as often as it is measured.
+	// while fn runs: what the program needs, as often as it is measured,
+	// with what it allocated while the collection marked (allocated
+	// marked), so that a collection that marks long on a busy machine
+	// reports more than the program holds.
 	Live uint64
 	// Goal is the collector's heap goal (/gc/heap/goal:bytes): the heap
 	// it lets grow before the next collection, about twice the live heap
