@@ -124,8 +124,8 @@ type HeapPeaks struct {
 	// it lets grow before the next collection, about twice the live heap
 	// at GOGC 100. The heap in use passes it while a collection marks, by
 	// as much as is allocated meanwhile, so that the more collections a
-	// run has, the higher its peak in use is likely to be, with the goal
-	// and the live heap no higher.
+	// run has, the higher its peak in use is likely to be, while the goal
+	// and the live heap stay where they are.
 	Goal uint64
 	// Collections is the number of collections that ended while fn ran.
 	Collections uint32

@@ -9,10 +9,10 @@ import (
 // sinkBytes keeps the churn of TestPeakHeaps from being optimised away.
 var sinkBytes []byte
 
-// TestPeakHeaps: a function that holds 8 MiB while it churns through
-// small garbage has peaks of at least 8 MiB live, in use and in the
-// collector's goal, the goal at least the live heap, over at least one
-// collection; and its error comes back.
+// TestPeakHeaps: a function that holds 8 MiB while it allocates 64 MiB of
+// garbage has peaks of at least 8 MiB live, in use and in the collector's
+// goal, the goal at least the live heap, over at least one collection; and
+// its error comes back.
 func TestPeakHeaps(t *testing.T) {
 	const held = 8 << 20
 	p, err := PeakHeaps(func() error {

@@ -28,9 +28,10 @@
 // as dcrc plan does; both also on a network of the full size with ten times
 // the dealers), in use and live, with the collector's goal and the number
 // of collections beside them (storetest.HeapPeaks says how they relate),
-// medians of 3 runs, and the allocations per vehicle of the evaluation. --heap-only measures the peak heaps alone, without the
-// timings (1–4): at the default size, where the time goes to the timings,
-// it is the quick way to see the heap at 100,000 and 1,000,000 vehicles.
+// medians of 3 runs, and the allocations per vehicle of the evaluation.
+// --heap-only measures the peak heaps alone, without the timings (1–4): at
+// the default size, where the time goes to the timings, it is the quick
+// way to see the heap at 100,000 and 1,000,000 vehicles.
 //
 // --day-over-day evaluates the network on 8 consecutive days around the
 // as-of day and prints the share of the customers whose evaluation
