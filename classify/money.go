@@ -20,6 +20,11 @@ func (m *money) add(d decimal.Decimal) { m.addMoney(moneyOf(d)) }
 // below 1e18 in magnitude: a term of at most 18 digits in those units
 // cannot overflow. Positive exponents count too: decimal.Zero is 0e1.
 func toUnits(d decimal.Decimal) (int64, bool) {
+	if d.Sign() == 0 {
+		// Zero, and in particular an amount left unset (decimal.Decimal{}),
+		// whose CoefficientInt64 would allocate a big.Int on every call.
+		return 0, true
+	}
 	exp := d.Exponent()
 	if exp < moneyExp || d.NumDigits()+int(exp-moneyExp) > 18 {
 		return 0, false

@@ -47,14 +47,22 @@ func TestMoneySumsExactly(t *testing.T) {
 	}
 }
 
-// TestMoneyStaysSmall: the common terms, decimal.Zero (0e1) among them,
-// are summed in the int64, without the decimal fallback.
+// TestMoneyStaysSmall: the common terms, decimal.Zero (0e1) and an amount
+// left unset (decimal.Decimal{}) among them, are summed in the int64,
+// without the decimal fallback and without an allocation.
 func TestMoneyStaysSmall(t *testing.T) {
+	terms := []decimal.Decimal{decimal.Zero, {}, decimal.New(0, -7), decimal.New(32050, -2), decimal.NewFromInt(1000), decimal.New(5, 3)}
 	var m money
-	for _, d := range []decimal.Decimal{decimal.Zero, decimal.New(32050, -2), decimal.NewFromInt(1000), decimal.New(5, 3)} {
+	for _, d := range terms {
 		m.add(d)
 	}
 	if m.isBig || !m.value().Equal(decimal.RequireFromString("6320.5")) {
 		t.Errorf("sum %s, isBig %v; want 6320.5 in the int64", m.value(), m.isBig)
+	}
+	for _, d := range terms {
+		var m money
+		if allocs := testing.AllocsPerRun(100, func() { m.add(d) }); allocs != 0 {
+			t.Errorf("adding %s (exponent %d) allocates %v times, want 0", d, d.Exponent(), allocs)
+		}
 	}
 }
