@@ -32,8 +32,9 @@ const rankSpills = 16
 
 // outsideRankSpills is about how many spills' limits an outsideRank holds
 // at most: while its customers come, its parts' and its work's spills
-// share one; while it ranks, the sort it merges and the one it fills hold
-// one each, and their read buffers up to one more.
+// share one, and its histograms hold a quarter of one more; while it
+// ranks, the sort it merges and the one it fills hold one each, and their
+// read buffers up to one more.
 const outsideRankSpills = 4
 
 // memoryRank ranks a dealer in memory, with a classify.TierRanking.
@@ -74,25 +75,50 @@ func (m *memoryRank) close() error { return nil }
 // spills' limits whatever the dealer's size, by the rule that
 // classify.ScoreParts documents:
 //
-//  1. each effective customer's value in each part of the score goes to
-//     the part's sort, with the customer's number among the effective
-//     ones (its seq);
-//  2. each part, sorted, is read twice: once to write where each tie ends,
-//     and once to give each customer of a tie over positions i…j the weight
-//     times i+j, to a sort by seq;
+//  1. each effective customer's value in each amount of the score (the
+//     purchase, the spend) goes to the part's sort, with the customer's
+//     number among the effective ones (its seq); its counts (vehicles,
+//     visits, referrals) go, by seq as they come, to a stream of their
+//     own, and each to its part's histogram;
+//  2. each amount, sorted, is read twice: once to write where each tie
+//     ends, and once to give each customer of a tie over positions i…j the
+//     weight times i+j, to a sort by seq; the counts' stream is read once,
+//     each count's positions i…j taken from its histogram, without a sort;
 //  3. the sums by seq, sorted best first, are cut into tiers
 //     (classify.TierCut), which a sort puts back in seq order;
 //  4. the customers with work, which came by ID as their seqs did, get
 //     their tiers (raised by the policy's floor, classify.RaiseTier).
+//
+// A count whose values spread too far for its histogram's share of the
+// limit is sorted like an amount, from the counts' stream.
 type outsideRank struct {
-	c     *classify.Classifier
-	limit int
-	dir   string
-	parts []*spill[partValue]  // one per part of the score, by value and seq
-	work  *spill[customerTier] // the customers with work, by ID; handle is the seq, or -1
-	n     int                  // effective customers
-	buf   []classify.ScorePart
-	w     []int64 // each part's weight
+	c       *classify.Classifier
+	limit   int
+	dir     string
+	sorted  []sortedPart         // the parts ranked by sorting their values
+	counted []countedPart        // the parts ranked from histograms, at most maxCounted
+	counts  *spill[seqCounts]    // the counted parts' values, by seq; nil when none is counted
+	work    *spill[customerTier] // the customers with work, by ID; handle is the seq, or -1
+	n       int                  // effective customers
+	buf     []classify.ScorePart
+}
+
+// maxCounted is the most parts of the score that are counts: vehicles,
+// visits and referrals (the policy names each part once).
+const maxCounted = 3
+
+// sortedPart is a part of the score ranked by sorting its values.
+type sortedPart struct {
+	k      int   // its place in ScoreParts
+	w      int64 // its weight
+	values *spill[partValue]
+}
+
+// countedPart is a part of the score, a count, ranked from a histogram.
+type countedPart struct {
+	k int
+	w int64
+	h histogram
 }
 
 // partValue is a customer's value in a part of the score, with its seq.
@@ -108,8 +134,16 @@ type seqValue struct {
 	v   int64
 }
 
+// seqCounts are a customer's values in the counted parts, by their place
+// in outsideRank.counted.
+type seqCounts struct {
+	seq int
+	v   [maxCounted]int64
+}
+
 // newOutsideRank returns an empty ranking whose spills hold limit bytes
-// together while customers come, and each limit bytes after.
+// together while customers come, and each limit bytes after; its
+// histograms hold a quarter of limit more.
 func newOutsideRank(c *classify.Classifier, limit int, dir string) *outsideRank {
 	return &outsideRank{c: c, limit: limit, dir: dir,
 		work: newSpill(limit/2, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) },
@@ -117,17 +151,62 @@ func newOutsideRank(c *classify.Classifier, limit int, dir string) *outsideRank 
 			func(d *decoder) customerTier { t := getTier(d); t.handle = int(d.int()); return t })}
 }
 
+// isCount reports whether the part of the score named name is a count.
+func isCount(name string) bool {
+	return name == retention.ScoreVehicles || name == retention.ScoreVisits || name == retention.ScoreReferrals
+}
+
+// start sets up the parts, from the first effective customer's: each
+// spill takes an equal share of half the limit, the counts' stream one per
+// count, and the histograms a quarter of the limit together.
+func (o *outsideRank) start(parts []classify.ScorePart) {
+	share := o.partLimit(len(parts))
+	names := o.c.Policy().Tiers.ScoreWeights // ScoreParts gives a part per name, in this order
+	for k, p := range parts {
+		if len(o.counted) < maxCounted && isCount(names[k].Name) {
+			o.counted = append(o.counted, countedPart{k: k, w: p.Weight})
+			continue
+		}
+		o.sorted = append(o.sorted, sortedPart{k: k, w: p.Weight, values: newPartSpill(share, o.dir)})
+	}
+	if len(o.counted) > 0 {
+		span := int64(o.limit / 4 / 8 / len(o.counted)) // 8 bytes a value
+		for i := range o.counted {
+			o.counted[i].h.span = span
+		}
+		o.counts = newSpill(share*len(o.counted), o.dir, func(a, b *seqCounts) int { return cmp.Compare(a.seq, b.seq) },
+			putSeqCounts(len(o.counted)), getSeqCounts(len(o.counted)))
+	}
+}
+
+// partLimit is the limit of each of n parts' spills: an equal share of
+// half the ranking's.
+func (o *outsideRank) partLimit(n int) int { return o.limit / 2 / max(n, 1) }
+
+// newPartSpill returns a sort of a part's values of limit bytes.
+func newPartSpill(limit int, dir string) *spill[partValue] {
+	return newSpill(limit, dir, comparePartValues, putPartValue, getPartValue)
+}
+
 func (o *outsideRank) add(e *tierEntry) error {
 	if e.in.Effective {
 		o.buf = o.c.ScoreParts(o.buf[:0], &e.in)
-		if o.parts == nil {
-			for _, p := range o.buf {
-				o.w = append(o.w, p.Weight)
-				o.parts = append(o.parts, newSpill(o.limit/2/max(len(o.buf), 1), o.dir, comparePartValues, putPartValue, getPartValue))
+		if o.sorted == nil && o.counted == nil {
+			o.start(o.buf)
+		}
+		for _, p := range o.sorted {
+			if err := p.values.Add(partValue{o.buf[p.k], o.n}); err != nil {
+				return err
 			}
 		}
-		for k := range o.buf {
-			if err := o.parts[k].Add(partValue{o.buf[k], o.n}); err != nil {
+		if o.counts != nil {
+			c := seqCounts{seq: o.n}
+			for i := range o.counted {
+				p := &o.counted[i]
+				c.v[i] = o.buf[p.k].Value // a count is never Big
+				p.h.add(c.v[i])
+			}
+			if err := o.counts.Add(c); err != nil {
 				return err
 			}
 		}
@@ -144,28 +223,100 @@ func (o *outsideRank) add(e *tierEntry) error {
 	return o.work.Add(t)
 }
 
+// sortSpread moves the counts whose values spread too far for their
+// histograms to the sorted parts, their values read from the counts'
+// stream. It reports whether a count is left to rank from its histogram.
+func (o *outsideRank) sortSpread(ctx context.Context) (counted bool, err error) {
+	var spread []int // in o.counted
+	var values []*spill[partValue]
+	for i := range o.counted {
+		if p := &o.counted[i]; p.h.over {
+			spread = append(spread, i)
+			sp := sortedPart{k: p.k, w: p.w, values: newPartSpill(o.partLimit(len(o.buf)), o.dir)}
+			o.sorted = append(o.sorted, sp)
+			values = append(values, sp.values)
+		} else {
+			p.h.cumulate()
+			counted = true
+		}
+	}
+	if len(spread) == 0 {
+		return counted, nil
+	}
+	for c, err := range o.counts.All(ctx) {
+		if err != nil {
+			return counted, err
+		}
+		for j, i := range spread {
+			if err := values[j].Add(partValue{classify.ScorePart{Value: c.v[i]}, c.seq}); err != nil {
+				return counted, err
+			}
+		}
+	}
+	return counted, nil
+}
+
+// rankCounts adds to terms, for each customer in the counts' stream, the
+// sum over the counts ranked from histograms of the weight times i+j, where
+// i…j are the positions (from 1) of its tie.
+func (o *outsideRank) rankCounts(ctx context.Context, terms *spill[seqValue]) error {
+	for c, err := range o.counts.All(ctx) {
+		if err != nil {
+			return err
+		}
+		t := seqValue{seq: c.seq}
+		for i := range o.counted {
+			if p := &o.counted[i]; !p.h.over {
+				t.v += p.w * p.h.positions(c.v[i])
+			}
+		}
+		if err := terms.Add(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) error {
 	bySeq := func(a, b *seqValue) int { return cmp.Compare(a.seq, b.seq) }
-	// The parts are ranked apart, so on the machine's cores, each into its
-	// own sort by seq, merged when summed.
-	terms := make([]*spill[seqValue], len(o.parts))
+	counted, err := o.sortSpread(ctx)
+	if err != nil {
+		return err
+	}
+	// The sorted parts are ranked apart, and the counts together, so on the
+	// machine's cores, each into its own sort by seq, merged when summed.
+	n := len(o.sorted)
+	if counted {
+		n++
+	}
+	terms := make([]*spill[seqValue], n)
 	for k := range terms {
 		terms[k] = newSpill(o.limit/len(terms), o.dir, bySeq, putSeqValue, getSeqValue)
 	}
 	defer closeAll(terms...)
-	errs := make([]error, len(o.parts))
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k, part := range o.parts {
+	for k := range terms {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[k] = errors.Join(o.rankPart(ctx, part, o.w[k], terms[k]), part.Close())
+			if k == len(o.sorted) {
+				errs[k] = o.rankCounts(ctx, terms[k])
+				return
+			}
+			p := o.sorted[k]
+			errs[k] = errors.Join(o.rankPart(ctx, p.values, p.w, terms[k]), p.values.Close())
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if o.counts != nil {
+		if err := o.counts.Close(); err != nil {
+			return err
+		}
 	}
 	scores := newSpill(o.limit, o.dir, func(a, b *seqValue) int { return cmp.Or(cmp.Compare(b.v, a.v), cmp.Compare(a.seq, b.seq)) },
 		putSeqValue, getSeqValue)
@@ -241,7 +392,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 // rankPart adds to terms, for each customer in the sorted part, the weight
 // w times i+j, where i…j are the positions (from 1) of its tie.
 func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w int64, terms *spill[seqValue]) error {
-	ends := newSpill(o.limit/len(o.parts), o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	ends := newSpill(o.limit/len(o.sorted), o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) },
 		func(b []byte, v *int64) []byte { return putInt(b, *v) }, func(d *decoder) int64 { return d.int() })
 	defer ends.Close()
 	var prev classify.ScorePart
@@ -288,7 +439,16 @@ func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w in
 	return nil
 }
 
-func (o *outsideRank) close() error { return errors.Join(o.work.Close(), closeAll(o.parts...)) }
+func (o *outsideRank) close() error {
+	errs := []error{o.work.Close()}
+	for _, p := range o.sorted {
+		errs = append(errs, p.values.Close())
+	}
+	if o.counts != nil {
+		errs = append(errs, o.counts.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // comparePartValues orders a part's values, and equal values by seq.
 func comparePartValues(a, b *partValue) int {
@@ -314,6 +474,93 @@ func getPartValue(d *decoder) partValue {
 	}
 	v.seq = int(d.int())
 	return v
+}
+
+// putSeqCounts returns the encoding of n counts by seq.
+func putSeqCounts(n int) func(b []byte, c *seqCounts) []byte {
+	return func(b []byte, c *seqCounts) []byte {
+		b = putInt(b, int64(c.seq))
+		for _, v := range c.v[:n] {
+			b = putInt(b, v)
+		}
+		return b
+	}
+}
+
+// getSeqCounts returns the decoding of n counts by seq.
+func getSeqCounts(n int) func(d *decoder) seqCounts {
+	return func(d *decoder) seqCounts {
+		c := seqCounts{seq: int(d.int())}
+		for i := range c.v[:n] {
+			c.v[i] = d.int()
+		}
+		return c
+	}
+}
+
+// histogram counts a part's values while they lie less than span apart,
+// so that they rank without a sort: after cumulate, the customers of value
+// v take the positions below(v)+1 … through(v). It holds 8 bytes per value
+// between the least and the greatest, up to span.
+type histogram struct {
+	span     int64
+	lo       int64   // the value counts[0] is of
+	counts   []int64 // by value − lo; after cumulate, how many are at most that value
+	min, max int64   // the values added
+	n        int64
+	over     bool // the values spread span or more apart: the part is sorted instead
+}
+
+// add counts v, unless the values spread too far (over).
+func (h *histogram) add(v int64) {
+	if h.over {
+		return
+	}
+	lo, hi := v, v
+	if h.n > 0 {
+		lo, hi = min(h.min, v), max(h.max, v)
+	}
+	if uint64(hi)-uint64(lo) >= uint64(h.span) { // hi − lo, exact even past MaxInt64
+		h.over, h.counts = true, nil
+		return
+	}
+	if h.n == 0 || v < h.lo || v-h.lo >= int64(len(h.counts)) {
+		// Twice the room, up to span: above the values when they grow
+		// upwards, below when downwards.
+		size := min(max(2*int64(len(h.counts)), hi-lo+1), h.span)
+		start := lo
+		if h.n > 0 && v < h.min {
+			start = hi - size + 1
+		}
+		counts := make([]int64, size)
+		if h.n > 0 {
+			copy(counts[h.min-start:], h.counts[h.min-h.lo:h.max-h.lo+1])
+		}
+		h.lo, h.counts = start, counts
+	}
+	h.counts[v-h.lo]++
+	h.min, h.max = lo, hi
+	h.n++
+}
+
+// cumulate turns the counts into how many are at most each value.
+func (h *histogram) cumulate() {
+	sum := int64(0)
+	for i, c := range h.counts {
+		sum += c
+		h.counts[i] = sum
+	}
+}
+
+// positions returns i+j for a value v added, whose tie spans the positions
+// i…j (from 1) once cumulated.
+func (h *histogram) positions(v int64) int64 {
+	k := v - h.lo
+	below := int64(0)
+	if k > 0 {
+		below = h.counts[k-1]
+	}
+	return below + 1 + h.counts[k]
 }
 
 func putSeqValue(b []byte, v *seqValue) []byte { return putInt(putInt(b, int64(v.seq)), v.v) }

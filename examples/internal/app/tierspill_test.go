@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -25,8 +26,9 @@ import (
 // limits from one value per run to all in memory, gives every customer
 // with work the tier that classify ranks in memory, and so does
 // memoryRank: on dealers with many ties and with few, with customers that
-// are not effective, fleet and VIP customers, and amounts that do not fit
-// in units (more than four decimals). No file is left.
+// are not effective, fleet and VIP customers, amounts that do not fit in
+// units (more than four decimals), and visits that spread too far for
+// their histogram while the other counts do not. No file is left.
 func TestDealerRanks(t *testing.T) {
 	c := defaultClassifier(t)
 	for seed := range uint64(12) {
@@ -46,6 +48,9 @@ func TestDealerRanks(t *testing.T) {
 			ts[i] = classify.TierInput{ID: fmt.Sprintf("C%04d", i), Dealer: "D1", Effective: rng.IntN(5) > 0,
 				Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
 				Purchase: purchase, Vehicles: 1 + rng.IntN(2), Spend: spend, Visits: rng.IntN(6)}
+			if seed%4 == 3 { // at every limit, more than a histogram's span
+				ts[i].Visits = rng.IntN(100_000)
+			}
 			work[i] = rng.IntN(3) == 0 || !ts[i].Effective
 		}
 		all := c.Tiers(ts)
@@ -81,6 +86,66 @@ func TestDealerRanks(t *testing.T) {
 			if left, _ := os.ReadDir(dir); len(left) > 0 {
 				t.Errorf("seed %d, limit %d: %d files left", seed, limit, len(left))
 			}
+		}
+	}
+}
+
+// TestHistogram: a histogram gives each value added the positions i…j of
+// its tie among all the values sorted (as i+j), whether the values come
+// upwards, downwards or in no order; values spread one less than its span
+// apart fit, and span apart do not.
+func TestHistogram(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	spread := make([]int64, 500)
+	for i := range spread {
+		spread[i] = int64(rng.IntN(40)) - 20
+	}
+	tests := []struct {
+		name   string
+		span   int64
+		values []int64
+		over   bool
+	}{
+		{"one value", 4, []int64{3}, false},
+		{"upwards, with ties", 8, []int64{0, 1, 1, 2, 5, 5, 5, 7}, false},
+		{"downwards", 8, []int64{7, 5, 5, 2, 1, 1, 0}, false},
+		{"both ways", 100, []int64{50, 60, 40, 70, 30, 80, 20, 50, 20}, false},
+		{"in no order, below zero too", 40, spread, false},
+		{"spread span − 1 apart", 10, []int64{3, 12, 5}, false},
+		{"spread span apart", 10, []int64{3, 13, 5}, true},
+		{"spread span apart downwards", 10, []int64{13, 3}, true},
+		{"span 0", 0, []int64{1}, true},
+		{"the widest spread", 10, []int64{math.MaxInt64, math.MinInt64}, true},
+	}
+	for _, tt := range tests {
+		h := histogram{span: tt.span}
+		for _, v := range tt.values {
+			h.add(v)
+		}
+		if h.over != tt.over {
+			t.Errorf("%s: over %v, want %v", tt.name, h.over, tt.over)
+			continue
+		}
+		if h.over {
+			continue
+		}
+		h.cumulate()
+		sorted := slices.Sorted(slices.Values(tt.values))
+		var got, want []int64
+		for _, v := range tt.values {
+			i, _ := slices.BinarySearch(sorted, v)
+			j := i
+			for j < len(sorted) && sorted[j] == v {
+				j++
+			}
+			want = append(want, int64(i+1+j)) // positions i+1…j from 1
+			got = append(got, h.positions(v))
+		}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: i+j by value (-sorted +histogram):\n%s", tt.name, diff)
+		}
+		if size := int64(len(h.counts)); size > tt.span {
+			t.Errorf("%s: %d counts, more than its span %d", tt.name, size, tt.span)
 		}
 	}
 }
