@@ -21,8 +21,9 @@ func (m *money) add(d decimal.Decimal) { m.addMoney(moneyOf(d)) }
 // cannot overflow. Positive exponents count too: decimal.Zero is 0e1.
 func toUnits(d decimal.Decimal) (int64, bool) {
 	if d.Sign() == 0 {
-		// Zero, and in particular an amount left unset (decimal.Decimal{}),
-		// whose CoefficientInt64 would allocate a big.Int on every call.
+		// Zero at any exponent: an amount left unset (decimal.Decimal{}),
+		// whose CoefficientInt64 would allocate a big.Int on every call,
+		// and a zero past four decimals, which the rule below rejects.
 		return 0, true
 	}
 	exp := d.Exponent()

@@ -47,9 +47,10 @@ func TestMoneySumsExactly(t *testing.T) {
 	}
 }
 
-// TestMoneyStaysSmall: the common terms, decimal.Zero (0e1) and an amount
-// left unset (decimal.Decimal{}) among them, are summed in the int64,
-// without the decimal fallback and without an allocation.
+// TestMoneyStaysSmall: the common terms, decimal.Zero (0e1), an amount
+// left unset (decimal.Decimal{}) and a zero past four decimals among them,
+// are summed in the int64, without the decimal fallback and without an
+// allocation.
 func TestMoneyStaysSmall(t *testing.T) {
 	terms := []decimal.Decimal{decimal.Zero, {}, decimal.New(0, -7), decimal.New(32050, -2), decimal.NewFromInt(1000), decimal.New(5, 3)}
 	var m money
