@@ -170,7 +170,8 @@ func TestOutsideRankRecords(t *testing.T) {
 }
 
 // TestOutsideRankStops: a ranking stopped by its consumer's error or by a
-// cancellation returns that error, and leaves no file once closed.
+// cancellation returns that error, and leaves no file once closed, whether
+// its counts are sorted or ranked from histograms.
 func TestOutsideRankStops(t *testing.T) {
 	c := defaultClassifier(t)
 	errStop := errors.New("stop")
@@ -185,23 +186,27 @@ func TestOutsideRankStops(t *testing.T) {
 		{"the consumer's error", context.Background(), func(customerTier) error { return errStop }, errStop},
 		{"a cancellation", cancelled, func(customerTier) error { return nil }, context.Canceled},
 	} {
-		dir := t.TempDir()
-		r := newOutsideRank(c, 64, dir)
-		for i := range 5000 {
-			in := classify.TierInput{ID: fmt.Sprintf("C%04d", i), Dealer: "D1", Effective: true, Purchase: decimal.NewFromInt(int64(i)),
-				Spend: decimal.NewFromInt(int64(i % 7)), Vehicles: 1, Visits: i % 5}
-			if err := r.add(&tierEntry{in: in, work: true}); err != nil {
+		// At 64 bytes the counts spread too far for their histograms and
+		// are sorted; at 64 KiB they are ranked from them.
+		for _, limit := range []int{64, 64 << 10} {
+			dir := t.TempDir()
+			r := newOutsideRank(c, limit, dir)
+			for i := range 5000 {
+				in := classify.TierInput{ID: fmt.Sprintf("C%04d", i), Dealer: "D1", Effective: true, Purchase: decimal.NewFromInt(int64(i)),
+					Spend: decimal.NewFromInt(int64(i % 7)), Vehicles: 1, Visits: i % 5}
+				if err := r.add(&tierEntry{in: in, work: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := r.tiers(tc.ctx, tc.add); !errors.Is(err, tc.want) {
+				t.Errorf("%s, limit %d: tiers returned %v, want %v", tc.name, limit, err, tc.want)
+			}
+			if err := r.close(); err != nil {
 				t.Fatal(err)
 			}
-		}
-		if err := r.tiers(tc.ctx, tc.add); !errors.Is(err, tc.want) {
-			t.Errorf("%s: tiers returned %v, want %v", tc.name, err, tc.want)
-		}
-		if err := r.close(); err != nil {
-			t.Fatal(err)
-		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("%s: %d files left", tc.name, len(left))
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("%s, limit %d: %d files left", tc.name, limit, len(left))
+			}
 		}
 	}
 }
