@@ -505,10 +505,9 @@ func getSeqCounts(n int) func(d *decoder) seqCounts {
 type histogram struct {
 	span     int64
 	lo       int64   // the value counts[0] is of
-	counts   []int64 // by value − lo; after cumulate, how many are at most that value
+	counts   []int64 // by value − lo, nil before the first; after cumulate, how many are at most that value
 	min, max int64   // the values added
-	n        int64
-	over     bool // the values spread span or more apart: the part is sorted instead
+	over     bool    // the values spread span or more apart: the part is sorted instead
 }
 
 // add counts v, unless the values spread too far (over).
@@ -517,30 +516,29 @@ func (h *histogram) add(v int64) {
 		return
 	}
 	lo, hi := v, v
-	if h.n > 0 {
+	if h.counts != nil {
 		lo, hi = min(h.min, v), max(h.max, v)
 	}
 	if uint64(hi)-uint64(lo) >= uint64(h.span) { // hi − lo, exact even past MaxInt64
 		h.over, h.counts = true, nil
 		return
 	}
-	if h.n == 0 || v < h.lo || v-h.lo >= int64(len(h.counts)) {
+	if h.counts == nil || v < h.lo || v-h.lo >= int64(len(h.counts)) {
 		// Twice the room, up to span: above the values when they grow
 		// upwards, below when downwards.
 		size := min(max(2*int64(len(h.counts)), hi-lo+1), h.span)
 		start := lo
-		if h.n > 0 && v < h.min {
+		if h.counts != nil && v < h.min {
 			start = hi - size + 1
 		}
 		counts := make([]int64, size)
-		if h.n > 0 {
+		if h.counts != nil {
 			copy(counts[h.min-start:], h.counts[h.min-h.lo:h.max-h.lo+1])
 		}
 		h.lo, h.counts = start, counts
 	}
 	h.counts[v-h.lo]++
 	h.min, h.max = lo, hi
-	h.n++
 }
 
 // cumulate turns the counts into how many are at most each value.
