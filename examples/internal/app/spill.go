@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -23,7 +22,11 @@ import (
 // (one per partition, each filled without a lock). A merge reads at most
 // fan runs of a spill at once, so that its read buffers share the limit;
 // a spill with more first merges them into longer runs (compact). A spill
-// that never outgrows its limit touches no file.
+// whose values came in order (each comparing no less than the one added
+// before it, as a stream's do when the spill orders them as the stream
+// does) sorts nothing, and its runs, which then follow one another in
+// order, are read as one. A spill that never outgrows its limit touches no
+// file.
 //
 // The values are written with put and read back with get, which must give
 // back a value that compares (compare) as the one written. compare must be a
@@ -38,6 +41,8 @@ type spill[T any] struct {
 
 	n     int // values added
 	held  []T
+	last  T        // the last value of the last run written, while the values come in order
+	mixed bool     // a value was added after one that follows it: the values are not in order
 	recs  []byte   // their encodings, one after another
 	offs  []int    // where each one's encoding starts in recs
 	order []int32  // held's indices, sorted
@@ -60,7 +65,15 @@ func (s *spill[T]) Add(v T) error {
 	s.n++
 	s.offs = append(s.offs, len(s.recs))
 	s.held = append(s.held, v)
-	s.recs = s.put(s.recs, &s.held[len(s.held)-1]) // not &v, which would move v to the heap
+	v1 := &s.held[len(s.held)-1] // not &v, which would move v to the heap
+	if !s.mixed && s.n > 1 {
+		v0 := &s.last
+		if len(s.held) > 1 {
+			v0 = &s.held[len(s.held)-2]
+		}
+		s.mixed = s.compare(v0, v1) > 0
+	}
+	s.recs = s.put(s.recs, v1)
 	if s.size() > s.limit {
 		return s.flush()
 	}
@@ -79,13 +92,15 @@ func (s *spill[T]) size() int {
 }
 
 // sort sorts the indices of what the spill holds (sorting the values would
-// copy them, however large, at every swap).
+// copy them, however large, at every swap), unless they came in order.
 func (s *spill[T]) sort() {
 	s.order = s.order[:0]
 	for i := range s.held {
 		s.order = append(s.order, int32(i))
 	}
-	slices.SortFunc(s.order, func(i, j int32) int { return s.compare(&s.held[i], &s.held[j]) })
+	if s.mixed {
+		slices.SortFunc(s.order, func(i, j int32) int { return s.compare(&s.held[i], &s.held[j]) })
+	}
 }
 
 // flush sorts what the spill holds and writes it as a run.
@@ -112,6 +127,9 @@ func (s *spill[T]) flush() error {
 		return err
 	}
 	s.ends = append(s.ends, end)
+	if !s.mixed {
+		s.last = s.held[len(s.held)-1]
+	}
 	clear(s.held) // let the strings go
 	s.held, s.recs, s.offs = s.held[:0], s.recs[:0], s.offs[:0]
 	return nil
@@ -155,6 +173,19 @@ func (s *spill[T]) create() (*os.File, *bufio.Writer, error) {
 func remove(f *os.File) error {
 	name := f.Name()
 	return errors.Join(f.Close(), os.Remove(name))
+}
+
+// runs readies the spill's runs to be merged and returns where each ends
+// in its file: one run when its values came in order, else at most fan
+// runs (compact).
+func (s *spill[T]) runs() ([]int64, error) {
+	if !s.mixed {
+		return s.ends[max(len(s.ends)-1, 0):], nil // the runs follow one another in order
+	}
+	if err := s.compact(); err != nil {
+		return nil, err
+	}
+	return s.ends, nil
 }
 
 // compact merges the spill's runs, fan at a time, into longer runs, until
@@ -201,10 +232,10 @@ func (s *spill[T]) mergeRuns(w *bufio.Writer, start int64, ends []int64) (int64,
 	if err := h.addRuns(s.f, start, ends, s.readSize(len(ends)), s.get); err != nil {
 		return 0, err
 	}
-	heap.Init(h)
+	h.init()
 	n := int64(0)
-	for len(h.hs) > 0 {
-		n += writeRecord(w, h.hs[0].run.rec)
+	for h.more() {
+		n += writeRecord(w, h.least().run.rec)
 		if err := h.advance(s.get); err != nil {
 			return n, err
 		}
@@ -215,7 +246,7 @@ func (s *spill[T]) mergeRuns(w *bufio.Writer, start int64, ends []int64) (int64,
 // merged yields the values added to spills, which share their compare and
 // get, in order, once every value has been added. Values that compare
 // equal come in no set order. It sorts what each spill holds and reads each
-// spill's runs, at most its fan once compacted. It ends with ctx's error
+// spill's runs (spill.runs): one, or at most its fan. It ends with ctx's error
 // once ctx is done, noticed within 4096 values: every loop over a spill
 // stops on a cancellation without asking itself.
 func merged[T any](ctx context.Context, spills ...*spill[T]) iter.Seq2[T, error] {
@@ -226,7 +257,12 @@ func merged[T any](ctx context.Context, spills ...*spill[T]) iter.Seq2[T, error]
 		}
 		h := &heads[T]{compare: spills[0].compare}
 		for _, s := range spills {
-			if err := s.compact(); err != nil {
+			ends, err := s.runs()
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if err := h.addRuns(s.f, 0, ends, s.readSize(len(ends)), s.get); err != nil {
 				yield(zero, err)
 				return
 			}
@@ -234,18 +270,14 @@ func merged[T any](ctx context.Context, spills ...*spill[T]) iter.Seq2[T, error]
 			if len(s.order) > 0 {
 				h.hs = append(h.hs, head[T]{v: s.held[s.order[0]], s: s, held: s.order[1:]})
 			}
-			if err := h.addRuns(s.f, 0, s.ends, s.readSize(len(s.ends)), s.get); err != nil {
-				yield(zero, err)
-				return
-			}
 		}
-		heap.Init(h)
-		for k := 1; len(h.hs) > 0; k++ {
+		h.init()
+		for k := 1; h.more(); k++ {
 			if k%4096 == 0 && ctx.Err() != nil { // not at every value
 				yield(zero, ctx.Err())
 				return
 			}
-			if !yield(h.hs[0].v, nil) {
+			if !yield(h.least().v, nil) {
 				return
 			}
 			if err := h.advance(spills[0].get); err != nil {
@@ -264,9 +296,10 @@ type head[T any] struct {
 	v T
 	// The source: a run, or, when run.r is nil, the rest of what spill s
 	// holds, by index.
-	run  runReader
-	s    *spill[T]
-	held []int32
+	run   runReader
+	s     *spill[T]
+	held  []int32
+	ended bool // past its source's last value
 }
 
 // runReader reads a run's records.
@@ -289,15 +322,21 @@ func (h *head[T]) next(get func(*decoder) T) (bool, error) {
 	return true, nil
 }
 
-// heads is a merge's heads in a binary heap by value (container/heap).
+// heads is a merge's heads in a tree of losers (a tournament): each inner
+// node n of a complete binary tree, whose leaves are the heads, holds the
+// head that lost the match there (t[n]), and t[0] the head that won every
+// match on its way up, the least. The least head advanced plays its way up
+// again, one comparison a level, where a binary heap takes about two, and
+// no head moves. Equal values come by their heads' places in hs.
 type heads[T any] struct {
 	hs      []head[T]
 	compare func(a, b *T) int
+	t       []int32 // t[0] the least head, t[n] the loser at node n (0 < n < len(hs)); nil until init
 }
 
 // addRuns adds a head for each run of f that is not empty; the runs follow
 // one another from start, and end at ends. Each is read through a buffer of
-// size bytes. It does not restore the heap order (heap.Init).
+// size bytes. It comes before init.
 func (h *heads[T]) addRuns(f *os.File, start int64, ends []int64, size int, get func(*decoder) T) error {
 	for _, end := range ends {
 		h.hs = append(h.hs, head[T]{run: runReader{r: bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), size)}})
@@ -313,44 +352,71 @@ func (h *heads[T]) addRuns(f *os.File, start int64, ends []int64, size int, get 
 	return nil
 }
 
-// advance moves the least head to its next value, and drops it at the end
-// of its source.
+// beats reports whether head i's value comes before head j's: a head at
+// its end comes after every other.
+func (h *heads[T]) beats(i, j int32) bool {
+	a, b := &h.hs[i], &h.hs[j]
+	if a.ended || b.ended {
+		return !a.ended
+	}
+	c := h.compare(&a.v, &b.v)
+	return c < 0 || c == 0 && i < j
+}
+
+// init plays the matches, once every head is added. The heads are the
+// leaves len(hs)…2·len(hs)-1 of the tree, whose node n has the children 2n
+// and 2n+1.
+func (h *heads[T]) init() {
+	k := len(h.hs)
+	if k == 0 {
+		return
+	}
+	winners := make([]int32, 2*k) // at each node
+	for i := range k {
+		winners[k+i] = int32(i)
+	}
+	h.t = make([]int32, k)
+	for n := k - 1; n > 0; n-- {
+		a, b := winners[2*n], winners[2*n+1]
+		if h.beats(b, a) {
+			a, b = b, a
+		}
+		winners[n], h.t[n] = a, b
+	}
+	h.t[0] = winners[1]
+}
+
+// more reports whether a head has a value.
+func (h *heads[T]) more() bool { return len(h.t) > 0 && !h.hs[h.t[0]].ended }
+
+// least returns the head with the least value, while more.
+func (h *heads[T]) least() *head[T] { return &h.hs[h.t[0]] }
+
+// advance moves the least head to its next value, or to its end, and
+// plays its matches up the tree again.
 func (h *heads[T]) advance(get func(*decoder) T) error {
-	more, err := h.hs[0].next(get)
+	i := h.t[0]
+	more, err := h.hs[i].next(get)
 	if err != nil {
 		return err
 	}
-	if more {
-		heap.Fix(h, 0)
-	} else {
-		heap.Pop(h)
+	if !more {
+		h.hs[i] = head[T]{ended: true} // let its buffer and value go
 	}
+	for n := (int(i) + len(h.hs)) / 2; n > 0; n /= 2 {
+		if h.beats(h.t[n], i) {
+			h.t[n], i = i, h.t[n]
+		}
+	}
+	h.t[0] = i
 	return nil
-}
-
-// Len implements heap.Interface.
-func (h *heads[T]) Len() int { return len(h.hs) }
-
-// Less implements heap.Interface: by the heads' values.
-func (h *heads[T]) Less(i, j int) bool { return h.compare(&h.hs[i].v, &h.hs[j].v) < 0 }
-
-// Swap implements heap.Interface.
-func (h *heads[T]) Swap(i, j int) { h.hs[i], h.hs[j] = h.hs[j], h.hs[i] }
-
-// Push implements heap.Interface.
-func (h *heads[T]) Push(x any) { h.hs = append(h.hs, x.(head[T])) }
-
-// Pop implements heap.Interface.
-func (h *heads[T]) Pop() any {
-	last := h.hs[len(h.hs)-1]
-	h.hs = h.hs[:len(h.hs)-1]
-	return last
 }
 
 // Close removes the spill's file and lets go of what it holds. A spill may
 // be closed more than once.
 func (s *spill[T]) Close() error {
-	s.held, s.recs, s.offs, s.order = nil, nil, nil, nil
+	var zero T
+	s.held, s.recs, s.offs, s.order, s.last = nil, nil, nil, nil, zero
 	if s.f == nil {
 		return nil
 	}

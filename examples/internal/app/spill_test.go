@@ -12,6 +12,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,32 +38,55 @@ func newRecSpill(limit int, dir string) *spill[rec] {
 }
 
 // TestSpill: whatever its limit, a spill yields what was added in order;
-// it writes runs only past its limit, and leaves no file once closed.
+// it writes runs only past its limit, and leaves no file once closed. A
+// spill whose values came in order (ties included) reads its runs as one,
+// without merging them; one value out of order, even the last, and it
+// sorts and merges them.
 func TestSpill(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
+	random := func(i int) rec { return rec{r.IntN(50) - 25, fmt.Sprint(r.IntN(1000), "-", i%7)} }
+	ascending := func(i int) rec { return rec{i / 3, "x"} } // each value three times
+	lastBelow := func(n int) func(int) rec {
+		return func(i int) rec {
+			if i == n-1 {
+				return rec{-1, "x"}
+			}
+			return ascending(i)
+		}
+	}
 	for _, tc := range []struct {
+		name     string
 		n, limit int
+		value    func(i int) rec
 		runs     bool // whether it must write runs
+		inOrder  bool // whether the values came in order
 	}{
-		{0, 1, false},
-		{1, 1, true}, // one value is past a limit of 1 byte
-		{1000, 1, true},
-		{1000, 2000, true}, // 3 runs merged at once
-		{1000, 1 << 20, false},
-		{3000, 5000, true}, // 9 runs at once: 22 written, merged into 3
-
+		{"none", 0, 1, random, false, true},
+		{"one", 1, 1, random, true, true}, // one value is past a limit of 1 byte
+		{"random", 1000, 1, random, true, false},
+		{"random", 1000, 2000, random, true, false}, // 3 runs merged at once
+		{"random", 1000, 1 << 20, random, false, false},
+		{"random", 3000, 5000, random, true, false}, // 9 runs at once: 22 written, merged into 3
+		{"ascending", 1000, 1, ascending, true, true},
+		{"ascending", 3000, 5000, ascending, true, true},
+		{"ascending", 1000, 1 << 20, ascending, false, true},
+		{"ascending but the last", 1000, 1, lastBelow(1000), true, false},
+		{"ascending but the last", 3000, 5000, lastBelow(3000), true, false},
+		{"ascending but the last", 1000, 1 << 20, lastBelow(1000), false, false},
 	} {
+		name := fmt.Sprintf("%s, %d values, limit %d", tc.name, tc.n, tc.limit)
 		dir := t.TempDir()
 		s := newRecSpill(tc.limit, dir)
 		var want []rec
 		for i := range tc.n {
-			v := rec{r.IntN(50) - 25, fmt.Sprint(r.IntN(1000), "-", i%7)}
+			v := tc.value(i)
 			want = append(want, v)
 			if err := s.Add(v); err != nil {
 				t.Fatal(err)
 			}
 		}
 		slices.SortFunc(want, func(a, b rec) int { return s.compare(&a, &b) })
+		written := len(s.ends)
 		var got []rec
 		for v, err := range s.All(t.Context()) {
 			if err != nil {
@@ -71,19 +95,27 @@ func TestSpill(t *testing.T) {
 			got = append(got, v)
 		}
 		if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(rec{})); diff != "" {
-			t.Errorf("%d values, limit %d: (-sorted +spilled):\n%s", tc.n, tc.limit, diff)
+			t.Errorf("%s: (-sorted +spilled):\n%s", name, diff)
 		}
-		if wrote := len(s.ends) > 0; wrote != tc.runs {
-			t.Errorf("%d values, limit %d: %d runs written, want runs: %v", tc.n, tc.limit, len(s.ends), tc.runs)
+		if wrote := written > 0; wrote != tc.runs {
+			t.Errorf("%s: %d runs written, want runs: %v", name, written, tc.runs)
 		}
-		if len(s.ends) > s.fan() {
-			t.Errorf("%d values, limit %d: merged %d runs at once, more than %d", tc.n, tc.limit, len(s.ends), s.fan())
+		if s.mixed == tc.inOrder {
+			t.Errorf("%s: values out of order: %v, want %v", name, s.mixed, !tc.inOrder)
+		}
+		read, err := s.runs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(read) > s.fan() || tc.inOrder && (len(read) > 1 || len(s.ends) != written) {
+			t.Errorf("%s: merged %d runs at once, of %d (%d written); want at most %d, or 1 in order, not merged",
+				name, len(read), len(s.ends), written, s.fan())
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
 		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("%d values, limit %d: %d files left after Close", tc.n, tc.limit, len(left))
+			t.Errorf("%s: %d files left after Close", name, len(left))
 		}
 	}
 }
@@ -102,6 +134,45 @@ func TestMerged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	mergeSorts(t, "4 spills", spills, want)
+	for _, s := range spills {
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("%d files left after Close", len(left))
+	}
+}
+
+// TestMergedTree: a merge of any number of heads, some without a value,
+// yields every value in order: the tree of losers whatever its shape.
+func TestMergedTree(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for k := 1; k <= 17; k++ {
+		spills := make([]*spill[rec], k)
+		var want []rec
+		for i := range spills {
+			spills[i] = newRecSpill(1<<20, "") // in memory: a head each
+			n := r.IntN(20)
+			if i%4 == 1 {
+				n = 0 // no head
+			}
+			for j := range n {
+				v := rec{r.IntN(10), fmt.Sprint(j % 3)} // equal values in several spills
+				want = append(want, v)
+				if err := spills[i].Add(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		mergeSorts(t, fmt.Sprint(k, " spills"), spills, want)
+	}
+}
+
+// mergeSorts checks that the merge of spills yields want, sorted.
+func mergeSorts(t *testing.T, name string, spills []*spill[rec], want []rec) {
+	t.Helper()
 	slices.SortFunc(want, func(a, b rec) int { return spills[0].compare(&a, &b) })
 	var got []rec
 	for v, err := range merged(t.Context(), spills...) {
@@ -110,16 +181,8 @@ func TestMerged(t *testing.T) {
 		}
 		got = append(got, v)
 	}
-	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(rec{})); diff != "" {
-		t.Errorf("(-sorted +merged):\n%s", diff)
-	}
-	for _, s := range spills {
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if left, _ := os.ReadDir(dir); len(left) > 0 {
-		t.Errorf("%d files left after Close", len(left))
+	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(rec{}), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("%s: (-sorted +merged):\n%s", name, diff)
 	}
 }
 
@@ -132,7 +195,7 @@ func TestSpillCompactFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 10 {
-		if err := s.Add(rec{k: i}); err != nil {
+		if err := s.Add(rec{k: 10 - i}); err != nil { // out of order, so that its runs are merged
 			t.Fatal(err)
 		}
 	}
@@ -391,3 +454,44 @@ func TestReportRecords(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// BenchmarkSpill adds 200,000 values to a spill of the default limit and
+// reads them back in order, per operation: values in no order (sorted in
+// runs, merged), and values in order (read as one run).
+func BenchmarkSpill(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		value func(r *rand.Rand, i int) rec
+	}{
+		{"random", func(r *rand.Rand, i int) rec { return rec{r.IntN(100_000), "c" + strconv.Itoa(r.IntN(1000))} }},
+		{"in-order", func(r *rand.Rand, i int) rec { return rec{i / 2, "c"} }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			const n = 200_000
+			r := rand.New(rand.NewPCG(7, 8))
+			values := make([]rec, n)
+			for i := range values {
+				values[i] = bc.value(r, i)
+			}
+			dir := b.TempDir()
+			b.ReportAllocs()
+			for b.Loop() {
+				s := newRecSpill(spillLimit, dir)
+				for _, v := range values {
+					if err := s.Add(v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for _, err := range s.All(b.Context()) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "values/s")
+		})
+	}
+}
