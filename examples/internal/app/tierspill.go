@@ -146,7 +146,7 @@ type seqCounts struct {
 // histograms hold a quarter of limit more.
 func newOutsideRank(c *classify.Classifier, limit int, dir string) *outsideRank {
 	return &outsideRank{c: c, limit: limit, dir: dir,
-		work: newSpill(limit/2, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) },
+		work: newSpill(limit/16, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) },
 			func(b []byte, t *customerTier) []byte { return putInt(putTier(b, t), int64(t.handle)) },
 			func(d *decoder) customerTier { t := getTier(d); t.handle = int(d.int()); return t })}
 }
@@ -156,30 +156,39 @@ func isCount(name string) bool {
 	return name == retention.ScoreVehicles || name == retention.ScoreVisits || name == retention.ScoreReferrals
 }
 
-// start sets up the parts, from the first effective customer's: each
-// spill takes an equal share of half the limit, the counts' stream one per
-// count, and the histograms a quarter of the limit together.
+// start sets up the parts, from the first effective customer's. The
+// counts' stream and the customers with work come in order (by seq, by
+// ID), so their spills sort and merge nothing (spill) and take a
+// sixteenth of the limit each, to write in batches; the sorted parts share
+// the rest equally, so that their runs are long and few: at 250,000
+// customers of two amounts, few enough to be merged at once, not first
+// merged into longer runs (spill.compact). The histograms hold a quarter
+// of the limit together.
 func (o *outsideRank) start(parts []classify.ScorePart) {
-	share := o.partLimit(len(parts))
 	names := o.c.Policy().Tiers.ScoreWeights // ScoreParts gives a part per name, in this order
 	for k, p := range parts {
 		if len(o.counted) < maxCounted && isCount(names[k].Name) {
 			o.counted = append(o.counted, countedPart{k: k, w: p.Weight})
 			continue
 		}
-		o.sorted = append(o.sorted, sortedPart{k: k, w: p.Weight, values: newPartSpill(share, o.dir)})
+		o.sorted = append(o.sorted, sortedPart{k: k, w: p.Weight})
+	}
+	share := (o.limit - o.limit/8) / max(len(o.sorted), 1)
+	for i := range o.sorted {
+		o.sorted[i].values = newPartSpill(share, o.dir)
 	}
 	if len(o.counted) > 0 {
 		span := int64(o.limit / 4 / 8 / len(o.counted)) // 8 bytes a value
 		for i := range o.counted {
 			o.counted[i].h.span = span
 		}
-		o.counts = newSpill(share*len(o.counted), o.dir, func(a, b *seqCounts) int { return cmp.Compare(a.seq, b.seq) },
+		o.counts = newSpill(o.limit/16, o.dir, func(a, b *seqCounts) int { return cmp.Compare(a.seq, b.seq) },
 			putSeqCounts(len(o.counted)), getSeqCounts(len(o.counted)))
 	}
 }
 
-// partLimit is the limit of each of n parts' spills: an equal share of
+// partLimit is the limit of each of n parts' spills when a count that
+// spreads too far is sorted, while the ranking ranks: an equal share of
 // half the ranking's.
 func (o *outsideRank) partLimit(n int) int { return o.limit / 2 / max(n, 1) }
 
@@ -392,7 +401,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 // rankPart adds to terms, for each customer in the sorted part, the weight
 // w times i+j, where i…j are the positions (from 1) of its tie.
 func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w int64, terms *spill[seqValue]) error {
-	ends := newSpill(o.limit/len(o.sorted), o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) },
+	ends := newSpill(o.limit/16, o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) }, // in order
 		func(b []byte, v *int64) []byte { return putInt(b, *v) }, func(d *decoder) int64 { return d.int() })
 	defer ends.Close()
 	var prev classify.ScorePart

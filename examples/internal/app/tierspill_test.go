@@ -349,3 +349,35 @@ func TestPlanRankErrors(t *testing.T) {
 		closeClean(t, sp, tc.name)
 	}
 }
+
+// BenchmarkOutsideRank ranks a dealer of 200,000 customers with external
+// sorts at the default limit, per operation: its customers added, then
+// their tiers handed out.
+func BenchmarkOutsideRank(b *testing.B) {
+	p := retention.DefaultPolicy()
+	c, err := classify.New(&p, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts, work := rankInputs(rand.New(rand.NewPCG(9, 10)), "D1", 200_000)
+	for i := range ts {
+		ts[i].ID = fmt.Sprintf("C%06d", i) // by ID, as customers come
+	}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		r := newOutsideRank(c, spillLimit, dir)
+		for i := range ts {
+			if err := r.add(&tierEntry{in: ts[i], work: work[i]}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := r.tiers(b.Context(), func(customerTier) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ts)*b.N)/b.Elapsed().Seconds(), "customers/s")
+}
