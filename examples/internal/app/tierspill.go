@@ -84,10 +84,13 @@ func (m *memoryRank) close() error { return nil }
 //     ends, and once to give each customer of a tie over positions i…j the
 //     weight times i+j, to a sort by seq; the counts' stream is read once,
 //     each count's positions i…j taken from its histogram, without a sort;
-//  3. the sums by seq, sorted best first, are cut into tiers
-//     (classify.TierCut), which a sort puts back in seq order;
+//  3. the sums come by seq: they go, in that order, to a stream, and to a
+//     sort best first, which is read until the cut (classify.TierCut)
+//     gives basic, for the least score of each tier above it (the cut
+//     gives equal scores one tier, so a tier is the score's);
 //  4. the customers with work, which came by ID as their seqs did, get
-//     their tiers (raised by the policy's floor, classify.RaiseTier).
+//     the tiers of their sums from the stream (raised by the policy's
+//     floor, classify.RaiseTier).
 //
 // A count whose values spread too far for its histogram's share of the
 // limit is sorted like an amount, from the counts' stream.
@@ -330,6 +333,8 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	scores := newSpill(o.limit, o.dir, func(a, b *seqValue) int { return cmp.Or(cmp.Compare(b.v, a.v), cmp.Compare(a.seq, b.seq)) },
 		putSeqValue, getSeqValue)
 	defer scores.Close()
+	sums := newSpill(o.limit/16, o.dir, bySeq, putSeqValue, getSeqValue) // in order
+	defer sums.Close()
 	sum := seqValue{seq: -1}
 	for t, err := range merged(ctx, terms...) {
 		if err != nil {
@@ -337,7 +342,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 		}
 		if t.seq != sum.seq {
 			if sum.seq >= 0 {
-				if err := scores.Add(sum); err != nil {
+				if err := errors.Join(scores.Add(sum), sums.Add(sum)); err != nil {
 					return err
 				}
 			}
@@ -346,49 +351,56 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 		sum.v += t.v
 	}
 	if sum.seq >= 0 {
-		if err := scores.Add(sum); err != nil {
+		if err := errors.Join(scores.Add(sum), sums.Add(sum)); err != nil {
 			return err
 		}
 	}
 	if err := closeAll(terms...); err != nil {
 		return err
 	}
-	tierOf := newSpill(o.limit, o.dir, bySeq, putSeqValue, getSeqValue)
-	defer tierOf.Close()
+	// The least score of each tier above basic, read best first down to
+	// the first basic one.
+	var least [classify.Basic]int64 // by tier
+	var have [classify.Basic]bool
 	cut := o.c.NewTierCut(o.n)
 	for s, err := range scores.All(ctx) {
 		if err != nil {
 			return err
 		}
-		if err := tierOf.Add(seqValue{s.seq, int64(cut.Next(s.v))}); err != nil {
-			return err
+		t := cut.Next(s.v)
+		if t == classify.Basic {
+			break // as are the rest
 		}
+		least[t], have[t] = s.v, true
 	}
 	if err := scores.Close(); err != nil {
 		return err
 	}
-	next, stop := iter.Pull2(tierOf.All(ctx))
+	next, stop := iter.Pull2(sums.All(ctx))
 	defer stop()
-	tier := seqValue{seq: -1}
+	sum = seqValue{seq: -1}
 	for w, err := range o.work.All(ctx) {
 		if err != nil {
 			return err
 		}
 		if w.handle >= 0 {
-			for tier.seq < w.handle {
+			for sum.seq < w.handle {
 				var ok bool
-				if tier, err, ok = next(); err != nil {
+				if sum, err, ok = next(); err != nil {
 					return err
 				} else if !ok {
 					break
 				}
 			}
-			if tier.seq != w.handle {
+			if sum.seq != w.handle {
 				return &retention.Error{Kind: retention.ErrInternal, Op: "app.StreamPlanTo",
 					Record: retention.RecordName("customers", w.id, 0), Field: "tier", Msg: "an effective customer was not ranked"}
 			}
-			if t := classify.Tier(tier.v); t != classify.Basic {
-				w.tier = t // above the floor
+			for t := classify.Core; t < classify.Basic; t++ {
+				if have[t] && sum.v >= least[t] {
+					w.tier = t // above the floor
+					break
+				}
 			}
 		}
 		if err := add(w); err != nil {
