@@ -336,24 +336,29 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	sums := newSpill(o.limit/16, o.dir, bySeq, putSeqValue, getSeqValue) // in order
 	defer sums.Close()
 	sum := seqValue{seq: -1}
+	addSum := func() error { // when there is one
+		if sum.seq < 0 {
+			return nil
+		}
+		if err := scores.Add(sum); err != nil {
+			return err
+		}
+		return sums.Add(sum)
+	}
 	for t, err := range merged(ctx, terms...) {
 		if err != nil {
 			return err
 		}
 		if t.seq != sum.seq {
-			if sum.seq >= 0 {
-				if err := errors.Join(scores.Add(sum), sums.Add(sum)); err != nil {
-					return err
-				}
+			if err := addSum(); err != nil {
+				return err
 			}
 			sum = seqValue{seq: t.seq}
 		}
 		sum.v += t.v
 	}
-	if sum.seq >= 0 {
-		if err := errors.Join(scores.Add(sum), sums.Add(sum)); err != nil {
-			return err
-		}
+	if err := addSum(); err != nil {
+		return err
 	}
 	if err := closeAll(terms...); err != nil {
 		return err
