@@ -7,6 +7,7 @@ import (
 	"errors"
 	"iter"
 	"math"
+	"slices"
 
 	"github.com/dcrc-go/dcrc/classify"
 	"github.com/dcrc-go/dcrc/retention"
@@ -20,7 +21,7 @@ type planSpills struct {
 	limit    int                    // the bytes each spill holds (Engine.SpillBytes)
 	dir      string                 // for their files (Engine.TempDir)
 	parts    []partSpills           // filled as the partitions stream, one each
-	tiers    *spill[customerTier]   // the tiers of the customers with work, by customer
+	tiers    []*spill[customerTier] // the tiers of the customers with work, by customer: one for each dealer finishing at once
 	tasks    *spill[retention.Task] // by schedule.CompareTasks
 	recalls  *spill[recallTask]     // the lost recalls, by priority and P(alive)
 	deferred *spill[schedule.Deferral]
@@ -60,7 +61,6 @@ type recallTask struct {
 func (e *Engine) newPlanSpills(n int) *planSpills {
 	limit, dir := e.spillBytes(), e.TempDir
 	sp := &planSpills{limit: limit, dir: dir,
-		tiers: newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier),
 		tasks: newSpill(limit, dir, schedule.CompareTasks, putTask, getTask),
 		recalls: newSpill(limit, dir, func(a, b *recallTask) int {
 			if c := cmp.Compare(a.t.Priority, b.t.Priority); c != 0 {
@@ -79,6 +79,9 @@ func (e *Engine) newPlanSpills(n int) *planSpills {
 				t := getTask(d)
 				return schedule.Deferral{Task: t, Reason: d.string()}
 			}),
+	}
+	for range rankFinishers {
+		sp.tiers = append(sp.tiers, newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier))
 	}
 	for range max(n, 1) {
 		sp.parts = append(sp.parts, partSpills{
@@ -111,7 +114,7 @@ func (e *Engine) spillBytes() int {
 
 // close removes the spills' files.
 func (sp *planSpills) close() error {
-	return errors.Join(sp.tiers.Close(), sp.tasks.Close(), sp.recalls.Close(), sp.deferred.Close(),
+	return errors.Join(closeAll(sp.tiers...), sp.tasks.Close(), sp.recalls.Close(), sp.deferred.Close(),
 		closeAll(sp.inputs()...), closeAll(sp.waiting()...))
 }
 
@@ -162,6 +165,16 @@ func (sp *partSpills) addCustomer(r *classify.CustomerResult, cp *schedule.Custo
 	return nil
 }
 
+// rankFinishers is how many dealers' rankings may finish at once.
+const rankFinishers = 2
+
+// finishingRank is a dealer's ranking finishing on a goroutine of its own.
+type finishingRank struct {
+	done chan error
+	held int // the bytes it holds, about
+	slot int // its sort of tiers, in planSpills.tiers
+}
+
 // rank ranks the tiers one dealer at a time and sorts those of the
 // customers with work by customer. A dealer whose ranking would hold more
 // than rankSpills spills' limits is ranked with external sorts
@@ -169,11 +182,12 @@ func (sp *partSpills) addCustomer(r *classify.CustomerResult, cp *schedule.Custo
 //
 // A dealer's ranking is finished (dealerRank.tiers) on a goroutine of its
 // own while the next dealer's customers are read and added, so that the
-// reading and the ranking run on two cores. One dealer finishes at a time,
-// as sp.tiers takes one dealer's tiers at a time, and the two rankings hold
-// at most rankSpills limits together: where they would hold more (two
-// dealers of about 26,000 customers each, ranked in memory), the next
-// dealer waits for the one before.
+// reading and the ranking run on two cores. Up to rankFinishers dealers
+// finish at once, each into a sort of tiers of its own (planSpills.tiers,
+// merged when read), and the rankings finishing and the one being added
+// hold at most rankSpills limits together: where they would hold more
+// (two dealers of about 26,000 customers each, ranked in memory), the next
+// dealer waits for the ones before.
 func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err error) {
 	customers := map[string]int{} // by dealer, in every partition
 	for _, p := range sp.parts {
@@ -183,26 +197,32 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var (
-		r        dealerRank // the dealer being added
-		held     int        // the bytes r holds, about
-		finished chan error // the dealer before, finishing; nil when none is
-		fHeld    int        // the bytes it holds, about
+		r         dealerRank      // the dealer being added
+		held      int             // the bytes r holds, about
+		finishing []finishingRank // the dealers before, finishing, oldest first
 	)
-	wait := func() error { // for the dealer finishing
-		if finished == nil {
-			return nil
-		}
-		err := <-finished
-		finished, fHeld = nil, 0
+	waitOldest := func() error {
+		f := finishing[0]
+		finishing = finishing[1:]
+		err := <-f.done
 		if err == nil {
 			err = ctx.Err() // a cancellation, noticed between dealers: a ranking in memory does not look
 		}
 		return err
 	}
+	finishingHeld := func() int {
+		n := 0
+		for _, f := range finishing {
+			n += f.held
+		}
+		return n
+	}
 	defer func() {
-		cancel() // after an error, the dealer finishing stops
-		if werr := wait(); err == nil {
-			err = werr
+		cancel() // after an error, the dealers finishing stop
+		for len(finishing) > 0 {
+			if werr := waitOldest(); err == nil {
+				err = werr
+			}
 		}
 		if r != nil { // its files, after an error
 			err = errors.Join(err, r.close())
@@ -212,12 +232,20 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		if r == nil {
 			return nil
 		}
-		if err := wait(); err != nil {
-			return err
+		if len(finishing) == len(sp.tiers) {
+			if err := waitOldest(); err != nil {
+				return err
+			}
+		}
+		slot := 0 // the sort of tiers no dealer finishing fills
+		for slices.ContainsFunc(finishing, func(f finishingRank) bool { return f.slot == slot }) {
+			slot++
 		}
 		done := make(chan error, 1)
-		go func(r dealerRank) { done <- errors.Join(r.tiers(ctx, sp.tiers.Add), r.close()) }(r)
-		finished, fHeld, r = done, held, nil
+		go func(r dealerRank, tiers *spill[customerTier]) {
+			done <- errors.Join(r.tiers(ctx, tiers.Add), r.close())
+		}(r, sp.tiers[slot])
+		finishing, r = append(finishing, finishingRank{done: done, held: held, slot: slot}), nil
 		return nil
 	}
 	var dealer string
@@ -237,8 +265,8 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 			if held = n * rankBytes; outside {
 				held = outsideRankSpills * sp.limit
 			}
-			if fHeld+held > rankSpills*sp.limit {
-				if err := wait(); err != nil {
+			for len(finishing) > 0 && finishingHeld()+held > rankSpills*sp.limit {
+				if err := waitOldest(); err != nil {
 					return err
 				}
 			}
@@ -255,8 +283,10 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 	if err := finish(); err != nil {
 		return err
 	}
-	if err := wait(); err != nil {
-		return err
+	for len(finishing) > 0 {
+		if err := waitOldest(); err != nil {
+			return err
+		}
 	}
 	return closeAll(sp.inputs()...) // let their memory go before the next phase
 }
@@ -265,7 +295,7 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 // priorities (merging them with the tiers, both by customer) and sorts
 // them into the plan's order.
 func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error {
-	nextTier, stop := iter.Pull2(sp.tiers.All(ctx))
+	nextTier, stop := iter.Pull2(merged(ctx, sp.tiers...))
 	defer stop()
 	var ct customerTier
 	have := false
@@ -303,7 +333,7 @@ func (sp *planSpills) prioritize(ctx context.Context, p *retention.Policy) error
 		}
 	}
 	stop()
-	return errors.Join(sp.tiers.Close(), closeAll(sp.waiting()...))
+	return errors.Join(closeAll(sp.tiers...), closeAll(sp.waiting()...))
 }
 
 // emit hands the plan to sink: the tasks, where each lost recall's place

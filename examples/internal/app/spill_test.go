@@ -378,7 +378,7 @@ func TestPlanRecords(t *testing.T) {
 	check("waiting", []waitingTask{{schedule.Deferral{Task: task, Reason: "cap"}, true}},
 		roundTrip(t, sp.parts[0].waiting, waitingTask{schedule.Deferral{Task: task, Reason: "cap"}, true}))
 	check("tiers", []customerTier{{id: "C1", tier: classify.Potential, hasP: true, p: 0.5}},
-		roundTrip(t, sp.tiers, customerTier{id: "C1", handle: 9, tier: classify.Potential, hasP: true, p: 0.5}))
+		roundTrip(t, sp.tiers[0], customerTier{id: "C1", handle: 9, tier: classify.Potential, hasP: true, p: 0.5}))
 	check("tasks", []retention.Task{old, task}, roundTrip(t, sp.tasks, task, old))
 	check("recalls", []recallTask{{task, true, 0.75}}, roundTrip(t, sp.recalls, recallTask{task, true, 0.75}))
 	check("deferrals", []schedule.Deferral{{Task: task, Reason: "cap"}}, roundTrip(t, sp.deferred, schedule.Deferral{Task: task, Reason: "cap"}))

@@ -288,7 +288,7 @@ func TestPlanRank(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []customerTier
-		for v, err := range sp.tiers.All(t.Context()) {
+		for v, err := range merged(t.Context(), sp.tiers...) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -328,7 +328,9 @@ func TestPlanRankErrors(t *testing.T) {
 	}{
 		{"the tiers cannot be written", context.Background(), func(t *testing.T, sp *planSpills) {
 			// The first tier D1 hands over goes to a file, on D1's goroutine, and fails.
-			sp.tiers.limit, sp.tiers.dir = 1, filepath.Join(sp.dir, "gone")
+			for _, tiers := range sp.tiers {
+				tiers.limit, tiers.dir = 1, filepath.Join(sp.dir, "gone")
+			}
 		}, fs.ErrNotExist},
 		{"a run of tier inputs cut short", context.Background(), func(t *testing.T, sp *planSpills) {
 			in := sp.parts[1].inputs
