@@ -210,6 +210,15 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 		}
 		return err
 	}
+	waitAll := func() error { // and return the first error
+		var first error
+		for len(finishing) > 0 {
+			if err := waitOldest(); first == nil {
+				first = err
+			}
+		}
+		return first
+	}
 	finishingHeld := func() int {
 		n := 0
 		for _, f := range finishing {
@@ -219,10 +228,8 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 	}
 	defer func() {
 		cancel() // after an error, the dealers finishing stop
-		for len(finishing) > 0 {
-			if werr := waitOldest(); err == nil {
-				err = werr
-			}
+		if werr := waitAll(); err == nil {
+			err = werr
 		}
 		if r != nil { // its files, after an error
 			err = errors.Join(err, r.close())
@@ -283,10 +290,8 @@ func (sp *planSpills) rank(ctx context.Context, c *classify.Classifier) (err err
 	if err := finish(); err != nil {
 		return err
 	}
-	for len(finishing) > 0 {
-		if err := waitOldest(); err != nil {
-			return err
-		}
+	if err := waitAll(); err != nil {
+		return err
 	}
 	return closeAll(sp.inputs()...) // let their memory go before the next phase
 }

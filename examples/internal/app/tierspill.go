@@ -190,11 +190,6 @@ func (o *outsideRank) start(parts []classify.ScorePart) {
 	}
 }
 
-// partLimit is the limit of each of n parts' spills when a count that
-// spreads too far is sorted, while the ranking ranks: an equal share of
-// half the ranking's.
-func (o *outsideRank) partLimit(n int) int { return o.limit / 2 / max(n, 1) }
-
 // newPartSpill returns a sort of a part's values of limit bytes.
 func newPartSpill(limit int, dir string) *spill[partValue] {
 	return newSpill(limit, dir, comparePartValues, putPartValue, getPartValue)
@@ -244,7 +239,8 @@ func (o *outsideRank) sortSpread(ctx context.Context) (counted bool, err error) 
 	for i := range o.counted {
 		if p := &o.counted[i]; p.h.over {
 			spread = append(spread, i)
-			sp := sortedPart{k: p.k, w: p.w, values: newPartSpill(o.partLimit(len(o.buf)), o.dir)}
+			// An equal share of half the limit among the score's parts, while ranking.
+			sp := sortedPart{k: p.k, w: p.w, values: newPartSpill(o.limit/2/max(len(o.buf), 1), o.dir)}
 			o.sorted = append(o.sorted, sp)
 			values = append(values, sp.values)
 		} else {

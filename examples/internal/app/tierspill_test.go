@@ -212,7 +212,7 @@ func TestOutsideRankStops(t *testing.T) {
 }
 
 // defaultClassifier returns a classifier under the default policy.
-func defaultClassifier(t *testing.T) *classify.Classifier {
+func defaultClassifier(t testing.TB) *classify.Classifier {
 	t.Helper()
 	p := retention.DefaultPolicy()
 	c, err := classify.New(&p, nil, nil)
@@ -223,12 +223,13 @@ func defaultClassifier(t *testing.T) *classify.Classifier {
 }
 
 // rankInputs returns n tier inputs of dealer's customers, with and
-// without work, and which of them have work.
+// without work, by ID (as a ranking takes them), and which of them have
+// work.
 func rankInputs(rng *rand.Rand, dealer string, n int) ([]classify.TierInput, []bool) {
 	ts := make([]classify.TierInput, n)
 	work := make([]bool, n)
 	for i := range ts {
-		ts[i] = classify.TierInput{ID: fmt.Sprintf("%s-C%04d", dealer, i), Dealer: dealer, Effective: rng.IntN(5) > 0,
+		ts[i] = classify.TierInput{ID: fmt.Sprintf("%s-C%07d", dealer, i), Dealer: dealer, Effective: rng.IntN(5) > 0,
 			Kind: retention.CustomerKind(1 + rng.IntN(3)), VIP: rng.IntN(10) == 0, Referrals: rng.IntN(3),
 			Purchase: decimal.NewFromInt(int64(rng.IntN(6)) * 50_000), Vehicles: 1 + rng.IntN(2),
 			Spend: decimal.New(int64(rng.IntN(400_000)), -2), Visits: rng.IntN(6)}
@@ -356,15 +357,8 @@ func TestPlanRankErrors(t *testing.T) {
 // sorts at the default limit, per operation: its customers added, then
 // their tiers handed out.
 func BenchmarkOutsideRank(b *testing.B) {
-	p := retention.DefaultPolicy()
-	c, err := classify.New(&p, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := defaultClassifier(b)
 	ts, work := rankInputs(rand.New(rand.NewPCG(9, 10)), "D1", 200_000)
-	for i := range ts {
-		ts[i].ID = fmt.Sprintf("C%06d", i) // by ID, as customers come
-	}
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
