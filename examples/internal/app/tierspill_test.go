@@ -314,26 +314,31 @@ func closeClean(t *testing.T, sp *planSpills, what string) {
 }
 
 // TestPlanRankErrors: an error of a dealer finishing beside the next
-// one's reading, of the reading while a dealer finishes, or a
-// cancellation, stops the ranking and is returned, the dealer finishing
-// waited for; no file is left once the spills are closed.
+// one's reading, of the last dealer finishing once all are read, of the
+// reading while a dealer finishes, or a cancellation, stops the ranking
+// and is returned, the dealers finishing waited for; no file is left
+// once the spills are closed.
 func TestPlanRankErrors(t *testing.T) {
 	sizes := map[string]int{"D1": 40, "D2": 200, "D3": 30, "D4": 250}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
+	unwritable := func(t *testing.T, sp *planSpills) {
+		// The first tier a dealer hands over goes to a file, on the dealer's goroutine, and fails.
+		for _, tiers := range sp.tiers {
+			tiers.limit, tiers.dir = 1, filepath.Join(sp.dir, "gone")
+		}
+	}
 	for _, tc := range []struct {
 		name  string
+		sizes map[string]int // nil: sizes
 		ctx   context.Context
 		spoil func(t *testing.T, sp *planSpills)
 		want  error
 	}{
-		{"the tiers cannot be written", context.Background(), func(t *testing.T, sp *planSpills) {
-			// The first tier D1 hands over goes to a file, on D1's goroutine, and fails.
-			for _, tiers := range sp.tiers {
-				tiers.limit, tiers.dir = 1, filepath.Join(sp.dir, "gone")
-			}
-		}, fs.ErrNotExist},
-		{"a run of tier inputs cut short", context.Background(), func(t *testing.T, sp *planSpills) {
+		{"the tiers cannot be written", nil, context.Background(), unwritable, fs.ErrNotExist},
+		// The only dealer's error comes once every dealer has been read.
+		{"the last dealer's tiers cannot be written", map[string]int{"D1": 40}, context.Background(), unwritable, fs.ErrNotExist},
+		{"a run of tier inputs cut short", nil, context.Background(), func(t *testing.T, sp *planSpills) {
 			in := sp.parts[1].inputs
 			if err := in.flush(); err != nil { // the last dealer's last input, last
 				t.Fatal(err)
@@ -342,9 +347,12 @@ func TestPlanRankErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, io.ErrUnexpectedEOF},
-		{"a cancellation", cancelled, func(*testing.T, *planSpills) {}, context.Canceled},
+		{"a cancellation", nil, cancelled, func(*testing.T, *planSpills) {}, context.Canceled},
 	} {
-		sp, _ := rankedSpills(t, 600, sizes)
+		if tc.sizes == nil {
+			tc.sizes = sizes
+		}
+		sp, _ := rankedSpills(t, 600, tc.sizes)
 		tc.spoil(t, sp)
 		if err := sp.rank(tc.ctx, defaultClassifier(t)); !errors.Is(err, tc.want) {
 			t.Errorf("%s: rank returned %v, want %v", tc.name, err, tc.want)
