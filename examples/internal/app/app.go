@@ -91,7 +91,8 @@ type Engine struct {
 	// dealer's tiers are ranked in memory while that takes at most 16
 	// times as much (4 MiB, about 26,000 customers, by default), and with
 	// external sorts beyond. TempDir is where those files go; "" means
-	// os.TempDir.
+	// os.TempDir. On Unix a file loses its name as soon as it is created,
+	// so a process killed while it plans leaves none behind.
 	SpillBytes int
 	TempDir    string
 }

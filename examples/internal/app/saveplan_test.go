@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -80,14 +79,14 @@ func TestSavePlan(t *testing.T) {
 		if diff := cmp.Diff(keys(want.Tasks), keys(stored)); diff != "" {
 			t.Errorf("%s: the stored tasks' keys (-plan +store):\n%s", tc.name, diff)
 		}
-		if left, _ := os.ReadDir(e.TempDir); len(left) == 0 {
+		if p.tasks.f == nil {
 			t.Errorf("%s: no file before Close; the test needs runs in files", tc.name)
 		}
 		if err := p.Close(); err != nil {
 			t.Error(err)
 		}
-		if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
-			t.Errorf("%s: %d files left after Close", tc.name, len(left))
+		if left := filesLeft(t, e.TempDir); left > 0 {
+			t.Errorf("%s: %d files left after Close", tc.name, left)
 		}
 		again, err := e.SavePlan(ctx, tc.store, asOf, 1)
 		if err != nil || again.Added != 0 || again.Len() != len(want.Tasks) {
@@ -121,8 +120,8 @@ func TestSavePlanFails(t *testing.T) {
 		if n := len(collect(t, s.Tasks(context.Background(), retention.TaskFilter{}))); n > 0 {
 			t.Errorf("%s: %d tasks saved", tc.name, n)
 		}
-		if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
-			t.Errorf("%s: %d files left", tc.name, len(left))
+		if left := filesLeft(t, e.TempDir); left > 0 {
+			t.Errorf("%s: %d files left", tc.name, left)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())

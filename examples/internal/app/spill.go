@@ -26,7 +26,9 @@ import (
 // before it, as a stream's do when the spill orders them as the stream
 // does) sorts nothing, and its runs, which then follow one another in
 // order, are read as one. A spill that never outgrows its limit touches no
-// file.
+// file. Where the system lets an open file lose its name (Unix), a spill's
+// file has none (runFile): a process killed while it sorts leaves nothing
+// in the directory.
 //
 // The values are written with put and read back with get, which must give
 // back a value that compares (compare) as the one written. compare must be a
@@ -46,7 +48,7 @@ type spill[T any] struct {
 	recs  []byte   // their encodings, one after another
 	offs  []int    // where each one's encoding starts in recs
 	order []int32  // held's indices, sorted
-	f     *os.File // the runs, one after another; nil until the first
+	f     *runFile // the runs, one after another; nil until the first
 	w     *bufio.Writer
 	ends  []int64 // where each run ends in f
 }
@@ -161,18 +163,45 @@ func writeRecord(w *bufio.Writer, rec []byte) int64 {
 }
 
 // create creates a file for the spill's runs, with its writer.
-func (s *spill[T]) create() (*os.File, *bufio.Writer, error) {
-	f, err := os.CreateTemp(s.dir, "dcrc-spill-*")
+func (s *spill[T]) create() (*runFile, *bufio.Writer, error) {
+	f, err := createRunFile(s.dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	return f, bufio.NewWriterSize(f, s.writeSize()), nil
 }
 
-// remove closes and removes a spill's file.
-func remove(f *os.File) error {
-	name := f.Name()
-	return errors.Join(f.Close(), os.Remove(name))
+// runFile is a temporary file of a spill's runs. Where the system lets an
+// open file lose its name (Unix), createRunFile removes the name at once:
+// the file is then read and written through its descriptor alone, a
+// process that dies or is killed while it sorts leaves nothing behind in
+// the directory, and the system takes the space back when the file is
+// closed. Elsewhere (Windows) the name stays until remove.
+type runFile struct {
+	*os.File
+	name string // to remove with the file; "" once removed
+}
+
+// createRunFile creates a runFile in dir ("" is os.TempDir).
+func createRunFile(dir string) (*runFile, error) {
+	f, err := os.CreateTemp(dir, "dcrc-spill-*")
+	if err != nil {
+		return nil, err
+	}
+	rf := &runFile{File: f, name: f.Name()}
+	if os.Remove(rf.name) == nil {
+		rf.name = ""
+	}
+	return rf, nil
+}
+
+// remove closes f and removes its name if it still has one.
+func (f *runFile) remove() error {
+	err := f.Close()
+	if f.name != "" {
+		err = errors.Join(err, os.Remove(f.name))
+	}
+	return err
 }
 
 // runs readies the spill's runs to be merged and returns where each ends
@@ -213,11 +242,11 @@ func (s *spill[T]) compact() error {
 			err = w.Flush()
 		}
 		if err != nil {
-			return errors.Join(err, remove(f))
+			return errors.Join(err, f.remove())
 		}
 		old := s.f
 		s.f, s.w, s.ends = f, w, ends
-		if err := remove(old); err != nil {
+		if err := old.remove(); err != nil {
 			return err
 		}
 	}
@@ -337,7 +366,7 @@ type heads[T any] struct {
 // addRuns adds a head for each run of f that is not empty; the runs follow
 // one another from start, and end at ends. Each is read through a buffer of
 // size bytes. It comes before init.
-func (h *heads[T]) addRuns(f *os.File, start int64, ends []int64, size int, get func(*decoder) T) error {
+func (h *heads[T]) addRuns(f *runFile, start int64, ends []int64, size int, get func(*decoder) T) error {
 	for _, end := range ends {
 		h.hs = append(h.hs, head[T]{run: runReader{r: bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), size)}})
 		start = end
@@ -422,7 +451,7 @@ func (s *spill[T]) Close() error {
 	}
 	f := s.f
 	s.f = nil
-	return remove(f)
+	return f.remove()
 }
 
 // closeAll closes spills (Close), each whatever the others return.

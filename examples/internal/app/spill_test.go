@@ -10,9 +10,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,9 +118,92 @@ func TestSpill(t *testing.T) {
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if left, _ := os.ReadDir(dir); len(left) > 0 {
-			t.Errorf("%s: %d files left after Close", name, len(left))
+		if left := filesLeft(t, dir); left > 0 {
+			t.Errorf("%s: %d files left after Close", name, left)
 		}
+	}
+}
+
+// filesLeft returns how many files dir holds by name and, where the system
+// shows a process's descriptors (/proc/self/fd, on Linux), how many files
+// created in dir this process still has open: a spill's file loses its
+// name once created (runFile), so a spill left open shows only there.
+// Elsewhere it counts the names alone.
+func filesLeft(t testing.TB, dir string) int {
+	t.Helper()
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(names)
+	real, err := filepath.EvalSymlinks(dir) // as the descriptors name it
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return n // no such view of the descriptors
+	}
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, real+string(filepath.Separator)) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSpillFileUnnamed: where an open file can lose its name, a spill's
+// runs are in a file without one from the start, the file is open until
+// Close, and a process that ends without closing its spills (killed, say)
+// leaves nothing in the directory.
+func TestSpillFileUnnamed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows keeps an open file's name: a spill removes it on Close")
+	}
+	dir := os.Getenv("DCRC_TEST_SPILL_DIR")
+	child := dir != ""
+	if !child {
+		dir = t.TempDir()
+	}
+	s := newRecSpill(1, dir)
+	for i := range 100 {
+		if err := s.Add(rec{i % 7, strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if child { // ends without closing the spill
+		fmt.Printf("runs %d\n", len(s.ends))
+		os.Exit(0)
+	}
+	if len(s.ends) == 0 {
+		t.Fatal("no run written; the test needs runs in a file")
+	}
+	if names, err := os.ReadDir(dir); err != nil || len(names) > 0 {
+		t.Errorf("%d names in the directory (%v) while the spill has %d runs; want none", len(names), err, len(s.ends))
+	}
+	_, err := os.Stat("/proc/self/fd")
+	if procFD := err == nil; procFD && filesLeft(t, dir) != 1 {
+		t.Errorf("%d files open in the directory while the spill has runs; want 1", filesLeft(t, dir))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left := filesLeft(t, dir); left > 0 {
+		t.Errorf("%d files left after Close", left)
+	}
+
+	// A process of its own (this test run again) writes runs and ends
+	// without Close.
+	dir = t.TempDir()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSpillFileUnnamed$")
+	cmd.Env = append(os.Environ(), "DCRC_TEST_SPILL_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "runs ") || strings.HasPrefix(string(out), "runs 0\n") {
+		t.Fatalf("the process that ends without Close: %v, output %q; want runs written", err, out)
+	}
+	if names, err := os.ReadDir(dir); err != nil || len(names) > 0 {
+		t.Errorf("%d files left by a process that ended without Close (%v); want none", len(names), err)
 	}
 }
 
@@ -140,8 +227,8 @@ func TestMerged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if left, _ := os.ReadDir(dir); len(left) > 0 {
-		t.Errorf("%d files left after Close", len(left))
+	if left := filesLeft(t, dir); left > 0 {
+		t.Errorf("%d files left after Close", left)
 	}
 }
 

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -96,9 +95,9 @@ func TestStreamPlanMatchesPlan(t *testing.T) {
 				t.Errorf("dealer %q, %d workers, spills of %d bytes: the streamed plan differs (-in memory +streamed):\n%s",
 					dealer, workers, run.spill, diff)
 			}
-			if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
+			if left := filesLeft(t, e.TempDir); left > 0 {
 				t.Errorf("dealer %q, %d workers, spills of %d bytes: %d files left in the temporary directory",
-					dealer, workers, run.spill, len(left))
+					dealer, workers, run.spill, left)
 			}
 		}
 		if dealer != "" && len(inputs) == len(all) {
@@ -188,8 +187,8 @@ func TestStreamPlanToSinkStops(t *testing.T) {
 		if tc.tasks < 0 && tasks == 0 {
 			t.Errorf("%s: no task before the deferrals; the test needs some", tc.name)
 		}
-		if left, _ := os.ReadDir(e.TempDir); len(left) > 0 {
-			t.Errorf("%s: %d files left in the temporary directory", tc.name, len(left))
+		if left := filesLeft(t, e.TempDir); left > 0 {
+			t.Errorf("%s: %d files left in the temporary directory", tc.name, left)
 		}
 	}
 }

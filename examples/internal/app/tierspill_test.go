@@ -10,7 +10,6 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -83,8 +82,8 @@ func TestDealerRanks(t *testing.T) {
 					t.Fatalf("seed %d, %s, limit %d (-classify +got):\n%s", seed, r.name, limit, diff)
 				}
 			}
-			if left, _ := os.ReadDir(dir); len(left) > 0 {
-				t.Errorf("seed %d, limit %d: %d files left", seed, limit, len(left))
+			if left := filesLeft(t, dir); left > 0 {
+				t.Errorf("seed %d, limit %d: %d files left", seed, limit, left)
 			}
 		}
 	}
@@ -204,8 +203,8 @@ func TestOutsideRankStops(t *testing.T) {
 			if err := r.close(); err != nil {
 				t.Fatal(err)
 			}
-			if left, _ := os.ReadDir(dir); len(left) > 0 {
-				t.Errorf("%s, limit %d: %d files left", tc.name, limit, len(left))
+			if left := filesLeft(t, dir); left > 0 {
+				t.Errorf("%s, limit %d: %d files left", tc.name, limit, left)
 			}
 		}
 	}
@@ -308,8 +307,8 @@ func closeClean(t *testing.T, sp *planSpills, what string) {
 	if err := sp.close(); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := os.ReadDir(sp.dir); len(left) > 0 {
-		t.Errorf("%s: %d files left", what, len(left))
+	if left := filesLeft(t, sp.dir); left > 0 {
+		t.Errorf("%s: %d files left", what, left)
 	}
 }
 
