@@ -81,7 +81,7 @@ func (e *Engine) newPlanSpills(n int) *planSpills {
 			}),
 	}
 	for range rankFinishers {
-		sp.tiers = append(sp.tiers, newSpill(limit, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }, putTier, getTier))
+		sp.tiers = append(sp.tiers, newSpill(limit, dir, byCustomer, putTier, getTier))
 	}
 	for range max(n, 1) {
 		sp.parts = append(sp.parts, partSpills{
@@ -396,6 +396,9 @@ type customerTier struct {
 	hasP   bool
 	p      float64
 }
+
+// byCustomer orders customers' tiers by customer ID.
+func byCustomer(a, b *customerTier) int { return cmp.Compare(a.id, b.id) }
 
 // The encodings of the records.
 

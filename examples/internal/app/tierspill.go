@@ -149,7 +149,7 @@ type seqCounts struct {
 // histograms hold a quarter of limit more.
 func newOutsideRank(c *classify.Classifier, limit int, dir string) *outsideRank {
 	return &outsideRank{c: c, limit: limit, dir: dir,
-		work: newSpill(limit/16, dir, func(a, b *customerTier) int { return cmp.Compare(a.id, b.id) },
+		work: newSpill(inOrderLimit(limit), dir, byCustomer,
 			func(b []byte, t *customerTier) []byte { return putInt(putTier(b, t), int64(t.handle)) },
 			func(d *decoder) customerTier { t := getTier(d); t.handle = int(d.int()); return t })}
 }
@@ -159,14 +159,20 @@ func isCount(name string) bool {
 	return name == retention.ScoreVehicles || name == retention.ScoreVisits || name == retention.ScoreReferrals
 }
 
+// inOrderLimit is the limit of an outside ranking's spill whose values come
+// in order (the customers with work by ID; the counts, the sums and a
+// part's tie ends by seq): such a spill sorts and merges nothing (spill),
+// so its memory only batches its writes, and a sixteenth of the ranking's
+// limit does.
+func inOrderLimit(limit int) int { return limit / 16 }
+
 // start sets up the parts, from the first effective customer's. The
-// counts' stream and the customers with work come in order (by seq, by
-// ID), so their spills sort and merge nothing (spill) and take a
-// sixteenth of the limit each, to write in batches; the sorted parts share
-// the rest equally, so that their runs are long and few: at 250,000
-// customers of two amounts, few enough to be merged at once, not first
-// merged into longer runs (spill.compact). The histograms hold a quarter
-// of the limit together.
+// counts' stream and the customers with work come in order, so their
+// spills take inOrderLimit each; the sorted parts share the rest equally,
+// so that their runs are long and few: at 250,000 customers of two
+// amounts, few enough to be merged at once, not first merged into longer
+// runs (spill.compact). The histograms hold a quarter of the limit
+// together.
 func (o *outsideRank) start(parts []classify.ScorePart) {
 	names := o.c.Policy().Tiers.ScoreWeights // ScoreParts gives a part per name, in this order
 	for k, p := range parts {
@@ -176,7 +182,7 @@ func (o *outsideRank) start(parts []classify.ScorePart) {
 		}
 		o.sorted = append(o.sorted, sortedPart{k: k, w: p.Weight})
 	}
-	share := (o.limit - o.limit/8) / max(len(o.sorted), 1)
+	share := (o.limit - o.limit/8) / max(len(o.sorted), 1) // the rest of the two in-order spills' sixteenths
 	for i := range o.sorted {
 		o.sorted[i].values = newPartSpill(share, o.dir)
 	}
@@ -185,7 +191,7 @@ func (o *outsideRank) start(parts []classify.ScorePart) {
 		for i := range o.counted {
 			o.counted[i].h.span = span
 		}
-		o.counts = newSpill(o.limit/16, o.dir, func(a, b *seqCounts) int { return cmp.Compare(a.seq, b.seq) },
+		o.counts = newSpill(inOrderLimit(o.limit), o.dir, func(a, b *seqCounts) int { return cmp.Compare(a.seq, b.seq) },
 			putSeqCounts(len(o.counted)), getSeqCounts(len(o.counted)))
 	}
 }
@@ -329,7 +335,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 	scores := newSpill(o.limit, o.dir, func(a, b *seqValue) int { return cmp.Or(cmp.Compare(b.v, a.v), cmp.Compare(a.seq, b.seq)) },
 		putSeqValue, getSeqValue)
 	defer scores.Close()
-	sums := newSpill(o.limit/16, o.dir, bySeq, putSeqValue, getSeqValue) // in order
+	sums := newSpill(inOrderLimit(o.limit), o.dir, bySeq, putSeqValue, getSeqValue)
 	defer sums.Close()
 	sum := seqValue{seq: -1}
 	addSum := func() error { // when there is one
@@ -414,7 +420,7 @@ func (o *outsideRank) tiers(ctx context.Context, add func(customerTier) error) e
 // rankPart adds to terms, for each customer in the sorted part, the weight
 // w times i+j, where i…j are the positions (from 1) of its tie.
 func (o *outsideRank) rankPart(ctx context.Context, part *spill[partValue], w int64, terms *spill[seqValue]) error {
-	ends := newSpill(o.limit/16, o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) }, // in order
+	ends := newSpill(inOrderLimit(o.limit), o.dir, func(a, b *int64) int { return cmp.Compare(*a, *b) },
 		func(b []byte, v *int64) []byte { return putInt(b, *v) }, func(d *decoder) int64 { return d.int() })
 	defer ends.Close()
 	var prev classify.ScorePart
