@@ -18,8 +18,8 @@ import (
 // textRows is the dialect's TextRows. It reads the query on a connection
 // of its own, opened read-only on the database file of conn through
 // SQLite's C API (modernc.org/sqlite/lib, the library the driver is built
-// on), and hands over each row's columns as SQLite's text of them, in
-// SQLite's memory: integers in decimal (so booleans as 0 and 1), and dates,
+// on), and hands over each row's columns as SQLite's text of them, not
+// copied into Go's heap: integers in decimal (so booleans as 0 and 1), and dates,
 // instants, decimals and JSON as dcrc stores them, in TEXT. database/sql
 // instead converts every column into an interface value through the driver,
 // which copies every text and takes its connection's mutex for each column;
@@ -75,6 +75,7 @@ type reader struct {
 	db     uintptr   // sqlite3*
 	stmt   uintptr   // sqlite3_stmt*
 	allocs []uintptr // the bound texts, freed after the statement
+	ints   []byte    // the current row's integers in decimal (column)
 }
 
 // openReader opens path read-only and prepares query with args bound.
@@ -188,9 +189,11 @@ func (r *reader) read(ctx context.Context, row func(cols [][]byte) error) error 
 		mu.Unlock()
 	}()
 	cols := make([][]byte, sqlite3.Xsqlite3_column_count(r.tls, r.stmt))
+	r.ints = make([]byte, 0, len(cols)*maxIntText)
 	for {
 		switch rc := sqlite3.Xsqlite3_step(r.tls, r.stmt); rc {
 		case sqlite3.SQLITE_ROW:
+			r.ints = r.ints[:0]
 			for i := range cols {
 				var ok bool
 				if cols[i], ok = r.column(int32(i)); !ok {
@@ -211,15 +214,35 @@ func (r *reader) read(ctx context.Context, row func(cols [][]byte) error) error 
 	}
 }
 
-// column returns column i of the current row as text in SQLite's memory,
-// valid until the next step; nil for NULL. It reports false when SQLite ran
-// out of memory converting the value.
+// maxIntText is the length of the longest int64 in decimal.
+const maxIntText = len("-9223372036854775808")
+
+// column returns column i of the current row as text, valid until the next
+// step; nil for NULL. An integer is written in decimal into r.ints, which
+// has room for every column's; any other value is SQLite's text of it, in
+// SQLite's memory. It reports false when SQLite ran out of memory
+// converting the value.
+//
+// The column's value is taken once (sqlite3_column_value) and read as a
+// value: each sqlite3_column_* call takes the statement's mutex and checks
+// its state, and SQLite would write an integer out as text into memory it
+// allocates for it. The value is unprotected, which only matters to a
+// connection shared by threads; this one is used by one goroutine at a time.
 func (r *reader) column(i int32) ([]byte, bool) {
-	p := sqlite3.Xsqlite3_column_text(r.tls, r.stmt, i) // before its length: it may convert the value
-	if p == 0 {                                         // NULL, or out of memory: the type tells (it is asked only then, one call less a column)
-		return nil, sqlite3.Xsqlite3_column_type(r.tls, r.stmt, i) == sqlite3.SQLITE_NULL
+	v := sqlite3.Xsqlite3_column_value(r.tls, r.stmt, i)
+	switch sqlite3.Xsqlite3_value_type(r.tls, v) {
+	case sqlite3.SQLITE_NULL:
+		return nil, true
+	case sqlite3.SQLITE_INTEGER:
+		start := len(r.ints)
+		r.ints = strconv.AppendInt(r.ints, sqlite3.Xsqlite3_value_int64(r.tls, v), 10) // never grows: a row's integers fit
+		return r.ints[start:], true
 	}
-	return unsafe.Slice((*byte)(at(p)), sqlite3.Xsqlite3_column_bytes(r.tls, r.stmt, i)), true
+	p := sqlite3.Xsqlite3_value_text(r.tls, v) // before its length: it may convert the value
+	if p == 0 {                                // not NULL: out of memory
+		return nil, false
+	}
+	return unsafe.Slice((*byte)(at(p)), sqlite3.Xsqlite3_value_bytes(r.tls, v)), true
 }
 
 // err describes the result code rc with the connection's message.

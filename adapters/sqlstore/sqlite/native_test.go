@@ -113,6 +113,39 @@ func TestTextRows(t *testing.T) {
 	}
 }
 
+// TestTextRowsValues: each kind of value in SQLite's text of it, the
+// integers at their longest and in every column of a row, so that no
+// column's text overwrites another's.
+func TestTextRowsValues(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t).DB()
+	const (
+		minInt = "-9223372036854775808"
+		maxInt = "9223372036854775807"
+	)
+	for _, tc := range []struct {
+		name, query string
+		want        []string
+	}{
+		{"integers", `SELECT 0, -1, 42, ` + minInt + `, ` + maxInt, []string{"0", "-1", "42", minInt, maxInt}},
+		{"every column an integer at its longest", `SELECT ` + minInt + `, ` + maxInt + `, ` + minInt + `, ` + maxInt + `, ` + minInt + `, ` + maxInt,
+			[]string{minInt, maxInt, minInt, maxInt, minInt, maxInt}},
+		{"integers between texts and NULLs", `SELECT 'a', 7, NULL, '', -7, NULL, 'Wáng'`, []string{"a", "7", null, "", "-7", null, "Wáng"}},
+		{"reals", `SELECT 1.5, -0.25, 100.0`, []string{"1.5", "-0.25", "100.0"}},
+		{"a blob", `SELECT x'6869'`, []string{"hi"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := textRowsOf(ctx, t, db, tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([][]string{tc.want}, got); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestTextRowsReadsAsTheDriver: the store's own streams' queries read the
 // same natively as through database/sql, row for row and column for
 // column, whole and by partition.
