@@ -18,8 +18,9 @@ import (
 // textRows is the dialect's TextRows. It reads the query on a connection
 // of its own, opened read-only on the database file of conn through
 // SQLite's C API (modernc.org/sqlite/lib, the library the driver is built
-// on), and hands over each row's columns as SQLite's text of them, not
-// copied into Go's heap: integers in decimal (so booleans as 0 and 1), and dates,
+// on), and hands over each row's columns as SQLite's text of them, without
+// copying a text out of SQLite's memory: integers in decimal (so booleans
+// as 0 and 1), written into a buffer the reader reuses, and dates,
 // instants, decimals and JSON as dcrc stores them, in TEXT. database/sql
 // instead converts every column into an interface value through the driver,
 // which copies every text and takes its connection's mutex for each column;
