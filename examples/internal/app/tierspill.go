@@ -182,7 +182,7 @@ func (o *outsideRank) start(parts []classify.ScorePart) {
 		}
 		o.sorted = append(o.sorted, sortedPart{k: k, w: p.Weight})
 	}
-	share := (o.limit - o.limit/8) / max(len(o.sorted), 1) // the rest of the two in-order spills' sixteenths
+	share := (o.limit - 2*inOrderLimit(o.limit)) / max(len(o.sorted), 1) // what the two in-order spills leave
 	for i := range o.sorted {
 		o.sorted[i].values = newPartSpill(share, o.dir)
 	}
