@@ -144,13 +144,44 @@ func isoText(b []byte, oid uint32, v []byte) ([]byte, error) {
 		if inf, ok := infinity(n, math.MinInt64, math.MaxInt64); ok {
 			return append(b, inf...), nil
 		}
-		t := time.Unix(n/1e6+pgEpochSeconds, n%1e6*1e3).UTC() // a negative remainder counts back
-		if y := t.Year(); y < 1 || y > 9999 {
-			return appendEra(b, t, "-01-02 15:04:05.999999-07"), nil
+		day, micros := n/microsPerDay, n%microsPerDay
+		if micros < 0 {
+			day, micros = day-1, micros+microsPerDay
 		}
-		return t.AppendFormat(b, "2006-01-02 15:04:05.999999-07"), nil
+		if days := day + pgEpochDays; days >= fourDigitFrom && days <= fourDigitTo {
+			return appendClock(retention.AppendDate(b, date.NewOfDays(date.PeriodOfDays(days))), micros), nil
+		}
+		t := time.Unix(n/1e6+pgEpochSeconds, n%1e6*1e3).UTC() // a negative remainder counts back
+		return appendEra(b, t, "-01-02 15:04:05.999999-07"), nil
 	}
 	return b, fmt.Errorf("cannot read %d bytes of type %d as a date or an instant", len(v), oid)
+}
+
+// microsPerDay is the count of microseconds in a day.
+const microsPerDay = 24 * 60 * 60 * 1e6
+
+// appendClock appends the time of day of an instant in UTC, micros
+// microseconds after midnight, as time.Time.AppendFormat writes it in the
+// layout " 15:04:05.999999-07" (the fraction's trailing zeros left out,
+// its point too when it is zero), in about a quarter of its time
+// (BenchmarkISOText): an instant is in each row of the plan's stream of
+// contact attempts.
+func appendClock(b []byte, micros int64) []byte {
+	sec, frac := micros/1e6, micros%1e6
+	b = append(b, ' ', byte('0'+sec/36000), byte('0'+sec/3600%10), ':', byte('0'+sec/600%6), byte('0'+sec/60%10), ':',
+		byte('0'+sec%60/10), byte('0'+sec%10))
+	if frac != 0 {
+		var d [6]byte
+		for i := len(d) - 1; i >= 0; i-- {
+			d[i], frac = byte('0'+frac%10), frac/10
+		}
+		n := len(d)
+		for d[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), d[:n]...)
+	}
+	return append(b, "+00"...)
 }
 
 // infinity returns the text of -infinity and infinity, which the binary

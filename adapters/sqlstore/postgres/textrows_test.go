@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
@@ -272,5 +274,49 @@ func TestISOText(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%d %x: %q, want %q", c.oid, c.v, got, c.want)
 		}
+	}
+}
+
+// TestISOTextInstants checks isoText's instants of four-digit years
+// against time.Time.AppendFormat in the layout PostgreSQL's ISO text
+// follows: midnight and the microsecond before and after it, whole
+// seconds, fractions with and without trailing zeros, on days before and
+// after 2000-01-01 (whose remainders count back), and a spread of
+// instants from 0001 to 9999.
+func TestISOTextInstants(t *testing.T) {
+	const day = 24 * 60 * 60 * 1e6
+	instants := []int64{0, 1, -1, day - 1, day, day + 1, -day, -day - 1, -day + 1, 10, 100_000, 120_000, 999_999,
+		1_000_000, 1_000_001, 59_999_999, 3_599_999_999, 12*3600e6 + 30*60e6 + 45e6 + 6e5,
+		848655000250000, -63082281600000000, 252455615999999999}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10_000 {
+		instants = append(instants, r.Int64N(252455615999999999+63082281600000000)-63082281600000000)
+	}
+	for _, n := range instants {
+		want := time.Unix(n/1e6+pgEpochSeconds, n%1e6*1e3).UTC().AppendFormat([]byte("x"), "2006-01-02 15:04:05.999999-07")
+		got, err := isoText([]byte("x"), pgtype.TimestamptzOID, binary.BigEndian.AppendUint64(nil, uint64(n)))
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%d: %q, error %v; want %q", n, got, err, want)
+		}
+	}
+}
+
+// BenchmarkISOText writes the text of a date and of an instant, as the
+// streams' rows carry them.
+func BenchmarkISOText(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		oid  uint32
+		v    []byte
+	}{
+		{"date", pgtype.DateOID, binary.BigEndian.AppendUint32(nil, 9822)},
+		{"instant", pgtype.TimestamptzOID, binary.BigEndian.AppendUint64(nil, 848655000250000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var buf []byte
+			for b.Loop() {
+				buf, _ = isoText(buf[:0], c.oid, c.v)
+			}
+		})
 	}
 }
