@@ -76,7 +76,7 @@ type reader struct {
 	db     uintptr   // sqlite3*
 	stmt   uintptr   // sqlite3_stmt*
 	allocs []uintptr // the bound texts, freed after the statement
-	ints   []byte    // the current row's integers in decimal (column)
+	ints   []byte    // the current row's integers in decimal, written by column
 }
 
 // openReader opens path read-only and prepares query with args bound.
