@@ -307,16 +307,40 @@ func SortTasks(ts []retention.Task) {
 // CompareTasks orders tasks as SortTasks does; a plan merged from several
 // sorted streams of tasks (an external sort, say) merges by it.
 func CompareTasks(a, b *retention.Task) int {
-	if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+	return compareTasks(a.Priority, b.Priority, a.DueOn, b.DueOn, a.Key, b.Key, a.Customer, b.Customer)
+}
+
+// compareTasks is CompareTasks on the fields that order tasks.
+func compareTasks(aPriority, bPriority int, aDue, bDue date.Date, aKey, bKey, aCustomer, bCustomer string) int {
+	if c := cmp.Compare(aPriority, bPriority); c != 0 {
 		return c
 	}
-	if c := int(a.DueOn.Sub(b.DueOn)); c != 0 {
+	if c := int(aDue.Sub(bDue)); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.Key, b.Key); c != 0 {
+	if c := cmp.Compare(aKey, bKey); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Customer, b.Customer)
+	return cmp.Compare(aCustomer, bCustomer)
+}
+
+// taskOrder is what orders a task in a plan (CompareTasks). PlanParallel
+// sorts copies of it beside references to the tasks, so that its
+// comparisons read the copies, side by side, and no task.
+type taskOrder struct {
+	priority      int
+	due           date.Date
+	key, customer string
+}
+
+// orderOf returns what orders t.
+func orderOf(t *retention.Task) taskOrder {
+	return taskOrder{priority: t.Priority, due: t.DueOn, key: t.Key, customer: t.Customer}
+}
+
+// compare orders by priority, due date, key and customer.
+func (a *taskOrder) compare(b *taskOrder) int {
+	return compareTasks(a.priority, b.priority, a.due, b.due, a.key, b.key, a.customer, b.customer)
 }
 
 // CompareDeferrals orders deferrals as a Plan lists them: by key and
@@ -679,16 +703,17 @@ func (pl *Planner) planAll(inputs []classify.CustomerInput, asOf date.Date, work
 
 // gather sets the tiers and the priorities they give, and gathers the plans
 // into one: each worker sorts references to the tasks of a run of
-// customers, and the runs are merged. Tasks that compare equal (a customer
+// customers, each beside a copy of what orders its task, and the runs are
+// merged. Tasks that compare equal (a customer
 // given twice) keep the order of inputs, so the order is the same whatever
 // the number of runs.
 func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, tierOf []classify.Tier, asOf date.Date,
 	workers int) Plan {
-	byTask := func(a, b taskRef) int {
-		if c := CompareTasks(&plans[a.i].Tasks[a.j], &plans[b.i].Tasks[b.j]); c != 0 {
+	byTask := func(a, b orderedRef) int {
+		if c := a.order.compare(&b.order); c != 0 {
 			return c
 		}
-		return a.compare(b)
+		return a.ref.compare(b.ref)
 	}
 	byDeferral := func(a, b taskRef) int {
 		if c := CompareDeferrals(&plans[a.i].Deferred[a.j], &plans[b.i].Deferred[b.j]); c != 0 {
@@ -697,9 +722,10 @@ func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, ti
 		return a.compare(b)
 	}
 	type run struct {
-		tasks, deferred []taskRef
-		recalls         []int // customers with a lost recall and a P(alive)
-		unsorted        bool  // customers out of id order
+		tasks    []orderedRef
+		deferred []taskRef
+		recalls  []int // customers with a lost recall and a P(alive)
+		unsorted bool  // customers out of id order
 	}
 	n := len(rs)
 	runs := make([]run, workers)
@@ -712,7 +738,7 @@ func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, ti
 			p := &plans[i]
 			for j := range p.Tasks {
 				p.Tasks[j].Priority = priority
-				r.tasks = append(r.tasks, taskRef{i, j})
+				r.tasks = append(r.tasks, orderedRef{orderOf(&p.Tasks[j]), taskRef{i, j}})
 				if p.Tasks[j].Touch == retention.LostRecall && rs[i].PAlive != nil {
 					r.recalls = append(r.recalls, i)
 				}
@@ -728,7 +754,8 @@ func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, ti
 			r.unsorted = rs[i-1].ID > rs[i].ID // the ID only: another worker sets rs[lo-1].Tier
 		}
 	})
-	var taskRuns, deferredRuns [][]taskRef
+	var taskRuns [][]orderedRef
+	var deferredRuns [][]taskRef
 	pAlive := map[string]float64{}
 	unsorted := false
 	for _, r := range runs {
@@ -739,7 +766,7 @@ func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, ti
 		unsorted = unsorted || r.unsorted
 	}
 	plan := Plan{AsOf: asOf,
-		Tasks:    pick(merge(taskRuns, byTask), func(r taskRef) retention.Task { return plans[r.i].Tasks[r.j] }),
+		Tasks:    pick(merge(taskRuns, byTask), func(r orderedRef) retention.Task { return plans[r.ref.i].Tasks[r.ref.j] }),
 		Deferred: pick(merge(deferredRuns, byDeferral), func(r taskRef) Deferral { return plans[r.i].Deferred[r.j] })}
 	orderRecalls(plan.Tasks, pAlive)
 	if unsorted {
@@ -773,9 +800,15 @@ func (r taskRef) compare(o taskRef) int {
 	return cmp.Compare(r.j, o.j)
 }
 
+// orderedRef is a task's reference with what orders it.
+type orderedRef struct {
+	order taskOrder
+	ref   taskRef
+}
+
 // pick returns the values the references refer to, in their order (nil for
 // none).
-func pick[T any](refs []taskRef, at func(taskRef) T) []T {
+func pick[R, T any](refs []R, at func(R) T) []T {
 	if len(refs) == 0 {
 		return nil
 	}
@@ -787,7 +820,7 @@ func pick[T any](refs []taskRef, at func(taskRef) T) []T {
 }
 
 // merge merges sorted runs into one.
-func merge(runs [][]taskRef, compare func(a, b taskRef) int) []taskRef {
+func merge[R any](runs [][]R, compare func(a, b R) int) []R {
 	if len(runs) == 1 {
 		return runs[0]
 	}
@@ -795,7 +828,7 @@ func merge(runs [][]taskRef, compare func(a, b taskRef) int) []taskRef {
 	for _, r := range runs {
 		total += len(r)
 	}
-	out := make([]taskRef, 0, total)
+	out := make([]R, 0, total)
 	for len(out) < total { // few runs: the least head by a scan
 		best := -1
 		for k, r := range runs {
