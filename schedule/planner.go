@@ -324,25 +324,6 @@ func compareTasks(aPriority, bPriority int, aDue, bDue date.Date, aKey, bKey, aC
 	return cmp.Compare(aCustomer, bCustomer)
 }
 
-// taskOrder is what orders a task in a plan (CompareTasks). PlanParallel
-// sorts copies of it beside references to the tasks, so that its
-// comparisons read the copies, side by side, and no task.
-type taskOrder struct {
-	priority      int
-	due           date.Date
-	key, customer string
-}
-
-// orderOf returns what orders t.
-func orderOf(t *retention.Task) taskOrder {
-	return taskOrder{priority: t.Priority, due: t.DueOn, key: t.Key, customer: t.Customer}
-}
-
-// compare orders by priority, due date, key and customer.
-func (a *taskOrder) compare(b *taskOrder) int {
-	return compareTasks(a.priority, b.priority, a.due, b.due, a.key, b.key, a.customer, b.customer)
-}
-
 // CompareDeferrals orders deferrals as a Plan lists them: by key and
 // customer.
 func CompareDeferrals(a, b *Deferral) int {
@@ -703,18 +684,13 @@ func (pl *Planner) planAll(inputs []classify.CustomerInput, asOf date.Date, work
 
 // gather sets the tiers and the priorities they give, and gathers the plans
 // into one: each worker sorts references to the tasks of a run of
-// customers, each beside a copy of what orders its task, and the runs are
-// merged. Tasks that compare equal (a customer
-// given twice) keep the order of inputs, so the order is the same whatever
-// the number of runs.
+// customers, each with a copy of what orders its task (orderedRef), and
+// the runs are merged. Tasks that compare equal (a customer given twice)
+// keep the order of inputs, so the order is the same whatever the number
+// of runs.
 func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, tierOf []classify.Tier, asOf date.Date,
 	workers int) Plan {
-	byTask := func(a, b orderedRef) int {
-		if c := a.order.compare(&b.order); c != 0 {
-			return c
-		}
-		return a.ref.compare(b.ref)
-	}
+	byTask := func(a, b orderedRef) int { return a.compare(&b) }
 	byDeferral := func(a, b taskRef) int {
 		if c := CompareDeferrals(&plans[a.i].Deferred[a.j], &plans[b.i].Deferred[b.j]); c != 0 {
 			return c
@@ -737,9 +713,10 @@ func (pl *Planner) gather(rs []classify.CustomerResult, plans []CustomerPlan, ti
 			priority := tierOf[i].Priority(pl.p)
 			p := &plans[i]
 			for j := range p.Tasks {
-				p.Tasks[j].Priority = priority
-				r.tasks = append(r.tasks, orderedRef{orderOf(&p.Tasks[j]), taskRef{i, j}})
-				if p.Tasks[j].Touch == retention.LostRecall && rs[i].PAlive != nil {
+				t := &p.Tasks[j]
+				t.Priority = priority
+				r.tasks = append(r.tasks, orderedRef{t.Priority, t.DueOn, t.Key, t.Customer, taskRef{i, j}})
+				if t.Touch == retention.LostRecall && rs[i].PAlive != nil {
 					r.recalls = append(r.recalls, i)
 				}
 			}
@@ -800,10 +777,22 @@ func (r taskRef) compare(o taskRef) int {
 	return cmp.Compare(r.j, o.j)
 }
 
-// orderedRef is a task's reference with what orders it.
+// orderedRef is a task's reference with copies of the fields that order
+// the task (CompareTasks), so that sorting references reads the copies,
+// side by side, and no task.
 type orderedRef struct {
-	order taskOrder
-	ref   taskRef
+	priority      int
+	due           date.Date
+	key, customer string
+	ref           taskRef
+}
+
+// compare orders by the task (CompareTasks), then by place.
+func (a *orderedRef) compare(b *orderedRef) int {
+	if c := compareTasks(a.priority, b.priority, a.due, b.due, a.key, b.key, a.customer, b.customer); c != 0 {
+		return c
+	}
+	return a.ref.compare(b.ref)
 }
 
 // pick returns the values the references refer to, in their order (nil for
