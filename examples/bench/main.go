@@ -119,10 +119,12 @@ func run(args []string, out io.Writer) error {
 	return bench(c, out)
 }
 
-// sample is one measurement's repeated durations.
+// sample is one measurement's repeated durations and, where the system
+// reports it, what the process spent in each run.
 type sample struct {
-	name string
-	runs []time.Duration
+	name  string
+	runs  []time.Duration
+	usage []usage
 }
 
 func (s *sample) median() time.Duration { return median(s.runs) }
@@ -159,16 +161,22 @@ func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 	for round := -1; round < repeats; round++ {
 		for i, fn := range fns {
 			runtime.GC()
+			before, measured := processUsage()
 			start := time.Now()
 			name, err := fn()
 			if err != nil {
 				return nil, err
 			}
+			wall := time.Since(start)
+			after, _ := processUsage()
 			if samples[i] == nil {
 				samples[i] = &sample{name: name}
 			}
 			if round >= 0 {
-				samples[i].runs = append(samples[i].runs, time.Since(start))
+				samples[i].runs = append(samples[i].runs, wall)
+				if measured {
+					samples[i].usage = append(samples[i].usage, after.minus(before))
+				}
 			}
 		}
 	}
@@ -352,6 +360,7 @@ func bench(c config, out io.Writer) error {
 				r.s.over(r.floor), r.target, r.extra)
 		}
 		tw.Flush()
+		printUsage(out, rows)
 	}
 	for _, h := range heaps {
 		fmt.Fprintf(out, "\nstreamed evaluation peak heap, %s: in use %.1f MiB at %d vehicles, %.1f MiB at %d (%.2f× for 10× the data); live %.1f MiB, %.1f MiB (%.2f×); the collector's goal %.1f MiB, %.1f MiB (%.2f×), over %d and %d collections",
@@ -596,6 +605,9 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	ss, err := interleave(c.repeats, fns...)
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range ss {
+		s.name = name + ": " + s.name
 	}
 	bareS, stream1, sqlS, facts1S, historiesS, stream2, facts2S, ownS, kpisS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5], ss[6], ss[7], ss[8]
 	disagree := disagreements(out, name+", store facts", sqlStatus, facts1...) +

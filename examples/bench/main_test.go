@@ -15,7 +15,8 @@ import (
 )
 
 // TestBench runs the benchmark program on a small network, with PostgreSQL
-// when DCRC_POSTGRES_DSN is set, and checks its table and that dcrc and the
+// when DCRC_POSTGRES_DSN is set, and checks its tables (the ratios and, where
+// the system reports it, what each measurement spent) and that dcrc and the
 // hand-written SQL agree on every vehicle.
 func TestBench(t *testing.T) {
 	var out bytes.Buffer
@@ -31,6 +32,14 @@ func TestBench(t *testing.T) {
 		"SQLite: KPIs streamed (dcrc report) / bare SELECT", "peak heap, the KPIs (dcrc report)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if _, ok := processUsage(); ok {
+		// The floors have no row of their own in the ratios' table.
+		for _, want := range []string{"what each measurement's runs spent", "\nread every visit once ", "\nSQLite: bare SELECT of the rows "} {
+			if !strings.Contains(got, want) {
+				t.Errorf("output lacks %q:\n%s", want, got)
+			}
 		}
 	}
 	if os.Getenv("DCRC_POSTGRES_DSN") != "" && !strings.Contains(got, "3. PostgreSQL") {

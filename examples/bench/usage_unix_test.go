@@ -1,0 +1,56 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestInterleaveUsage: every run of every measurement has its usage, and
+// the one that touches a fresh mapping shows the page faults it takes;
+// the table prints each measurement once, in the order of the rows.
+func TestInterleaveUsage(t *testing.T) {
+	const size = 4 << 20
+	ss, err := interleave(3,
+		func() (string, error) { return "idle", nil },
+		func() (string, error) {
+			m, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+			if err != nil {
+				return "", err
+			}
+			defer syscall.Munmap(m)
+			for i := 0; i < size; i += 4096 {
+				m[i] = 1
+			}
+			return "touching", nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		if len(s.usage) != len(s.runs) || len(s.runs) != 3 {
+			t.Fatalf("%s: %d runs, %d usages, want 3 of each", s.name, len(s.runs), len(s.usage))
+		}
+	}
+	for i, u := range ss[1].usage {
+		// A page of at most 2 MiB each (huge pages), usually of 4 KiB.
+		if u.faults < size/(2<<20) {
+			t.Errorf("run %d touching %d MiB fresh: %d page faults, want at least %d", i, size>>20, u.faults, size/(2<<20))
+		}
+	}
+	var out bytes.Buffer
+	printUsage(&out, []row{{what: "a", s: ss[1], floor: ss[0]}, {what: "b", s: ss[0], floor: ss[1]}})
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var names []string
+	for _, l := range lines[2:] {
+		names = append(names, strings.Fields(l)[0])
+	}
+	if diff := cmp.Diff([]string{"touching", "idle"}, names); diff != "" {
+		t.Errorf("measurements printed (-want +got):\n%s\n%s", diff, out.String())
+	}
+}
