@@ -124,7 +124,7 @@ func run(args []string, out io.Writer) error {
 type sample struct {
 	name  string
 	runs  []time.Duration
-	usage []usage
+	spent []usage
 }
 
 func (s *sample) median() time.Duration { return median(s.runs) }
@@ -155,7 +155,9 @@ func round(d time.Duration) time.Duration {
 }
 
 // interleave runs the functions in turn, repeats times, after one warm-up
-// round, so that drift in the machine hits all of them alike.
+// round, so that drift in the machine hits all of them alike. It records
+// each run's wall time and, where the system reports it, what the process
+// spent in the run.
 func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 	samples := make([]*sample, len(fns))
 	for round := -1; round < repeats; round++ {
@@ -168,14 +170,15 @@ func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 				return nil, err
 			}
 			wall := time.Since(start)
-			after, _ := processUsage()
+			after, ok := processUsage()
+			measured = measured && ok
 			if samples[i] == nil {
 				samples[i] = &sample{name: name}
 			}
 			if round >= 0 {
 				samples[i].runs = append(samples[i].runs, wall)
 				if measured {
-					samples[i].usage = append(samples[i].usage, after.minus(before))
+					samples[i].spent = append(samples[i].spent, after.minus(before))
 				}
 			}
 		}
@@ -606,8 +609,8 @@ func storeRows(ctx context.Context, out io.Writer, name string, s *sqlstore.Stor
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range ss {
-		s.name = name + ": " + s.name
+	for _, m := range ss {
+		m.name = name + ": " + m.name
 	}
 	bareS, stream1, sqlS, facts1S, historiesS, stream2, facts2S, ownS, kpisS := ss[0], ss[1], ss[2], ss[3], ss[4], ss[5], ss[6], ss[7], ss[8]
 	disagree := disagreements(out, name+", store facts", sqlStatus, facts1...) +

@@ -32,7 +32,7 @@ func printUsage(out io.Writer, rows []row) {
 	var samples []*sample
 	for _, r := range rows {
 		for _, s := range []*sample{r.s, r.floor} {
-			if s.usage != nil && !slices.Contains(samples, s) {
+			if s.spent != nil && !slices.Contains(samples, s) {
 				samples = append(samples, s)
 			}
 		}
@@ -46,7 +46,7 @@ func printUsage(out io.Writer, rows []row) {
 	for _, s := range samples {
 		var user, system []time.Duration
 		var faults []int64
-		for _, u := range s.usage {
+		for _, u := range s.spent {
 			user, system, faults = append(user, u.user), append(system, u.system), append(faults, u.faults)
 		}
 		fmt.Fprintf(tw, "%s\t%s (%s)\t%s\t%s (%s..%s)\t%s (%s..%s)\n", s.name, round(s.median()), s.spread(), round(median(user)),

@@ -33,11 +33,11 @@ func TestInterleaveUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range ss {
-		if len(s.usage) != len(s.runs) || len(s.runs) != 3 {
-			t.Fatalf("%s: %d runs, %d usages, want 3 of each", s.name, len(s.runs), len(s.usage))
+		if len(s.spent) != len(s.runs) || len(s.runs) != 3 {
+			t.Fatalf("%s: %d runs, %d usages, want 3 of each", s.name, len(s.runs), len(s.spent))
 		}
 	}
-	for i, u := range ss[1].usage {
+	for i, u := range ss[1].spent {
 		// A page of at most 2 MiB each (huge pages), usually of 4 KiB.
 		if u.faults < size/(2<<20) {
 			t.Errorf("run %d touching %d MiB fresh: %d page faults, want at least %d", i, size>>20, u.faults, size/(2<<20))
