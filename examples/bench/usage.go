@@ -24,10 +24,12 @@ func (u usage) minus(earlier usage) usage {
 // printUsage prints, for each measurement once, in the order of rows,
 // what its runs spent: the medians of their wall, user and system time and
 // of their minor page faults, with the ranges of all but the user time
-// (which follows the wall time). A run slowed by the kernel shows there:
-// on the machine of BENCHMARKS.md, storms of page faults of 40-54 µs each
-// took seconds of system time from some runs in memory. It prints nothing
-// when the system does not report usage.
+// (which follows the wall time). A run slowed by the kernel shows there.
+// On the machine of BENCHMARKS.md every repeat of the plan in memory
+// takes back, a page fault at a time, what the runtime's scavenger gave
+// the kernel since the last (round thirty-eight), and storms of faults of
+// 40-54 µs each took seconds from some runs (round thirty-seven). It
+// prints nothing when the system does not report usage.
 func printUsage(out io.Writer, rows []row) {
 	var samples []*sample
 	for _, r := range rows {
