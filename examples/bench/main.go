@@ -4,7 +4,7 @@
 //
 // It generates a deterministic network (examples/demo: about 9 repair
 // orders per vehicle), then measures, interleaved and repeated (median and
-// range; the measurements in memory at least 9 times):
+// range; the measurements in memory at least 10 times):
 //
 //  1. the full evaluation in memory (status, stage, mileage, next service,
 //     tiers and the day's plan) against a loop that reads every visit once;
@@ -92,7 +92,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c config
 	fs.IntVar(&c.vehicles, "vehicles", 1_000_000, "vehicles in the network (about 9 repair orders each)")
-	fs.IntVar(&c.repeats, "repeats", 5, "runs of each measurement (interleaved with its floor)")
+	fs.IntVar(&c.repeats, "repeats", 5, "runs of each measurement (interleaved with its floor, the rounds forwards and backwards by turns: an even number balances them)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the SQLite files (default: a temporary one)")
 	fs.StringVar(&c.pgDSN, "postgres", os.Getenv("DCRC_POSTGRES_DSN"), "PostgreSQL DSN for the PostgreSQL measurements")
 	asOf := fs.String("as-of", "2026-11-22", "the day evaluated")
@@ -155,13 +155,17 @@ func round(d time.Duration) time.Duration {
 }
 
 // interleave runs the functions in turn, repeats times, after one warm-up
-// round, so that drift in the machine hits all of them alike. It records
-// each run's wall time and, where the system reports it, what the process
-// spent in the run.
+// round, so that drift in the machine hits all of them alike. The measured
+// rounds go forwards and backwards by turns (order), so that no function
+// always runs in the same place of a round, or always right after the
+// same other function, which may have warmed a database's cache for it or
+// left work to the collector. It records each run's wall time and, where
+// the system reports it, what the process spent in the run.
 func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 	samples := make([]*sample, len(fns))
 	for round := -1; round < repeats; round++ {
-		for i, fn := range fns {
+		for _, i := range order(round, len(fns)) {
+			fn := fns[i]
 			runtime.GC()
 			before, measured := processUsage()
 			start := time.Now()
@@ -186,6 +190,22 @@ func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 	return samples, nil
 }
 
+// order returns the indexes of n functions in the order round runs them:
+// forwards in the warm-up round (-1) and the even rounds, backwards in the
+// odd ones. With an even number of repeats every function runs as often
+// in each place from the round's end as from its start, which cancels a
+// drift of the machine steady over a round.
+func order(round, n int) []int {
+	is := make([]int, n)
+	for i := range is {
+		is[i] = i
+		if round >= 0 && round%2 == 1 {
+			is[i] = n - 1 - i
+		}
+	}
+	return is
+}
+
 // row is a line of the result table.
 type row struct {
 	what     string
@@ -195,8 +215,9 @@ type row struct {
 }
 
 // minMemRepeats is the least number of repeats of the measurements in
-// memory.
-const minMemRepeats = 9
+// memory: an even number, so that interleave runs each as often in a
+// round's second half as in its first.
+const minMemRepeats = 10
 
 // heapRuns is the number of runs of each peak heap's measurement, at each
 // size, whose medians are printed.
