@@ -159,14 +159,21 @@ func round(d time.Duration) time.Duration {
 // rounds go forwards and backwards by turns (order), so that no function
 // always runs in the same place of a round, or always right after the
 // same other function, which may have warmed a database's cache for it or
-// left work to the collector. It records each run's wall time and, where
-// the system reports it, what the process spent in the run.
+// left work to the collector. Before each run it collects the garbage and
+// returns the free memory to the system (debug.FreeOSMemory), so that
+// every run starts from the same state, as a process that plans once a
+// night does: its memory still to be taken from the system, page by page.
+// Left to the runtime's scavenger, a plan in memory right after another
+// found the other's pages still mapped and ran a fifth to a third faster
+// than one after the small measurements (round thirty-nine). It records
+// each run's wall time and, where the system reports it, what the process
+// spent in the run.
 func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 	samples := make([]*sample, len(fns))
 	for round := -1; round < repeats; round++ {
 		for _, i := range order(round, len(fns)) {
 			fn := fns[i]
-			runtime.GC()
+			debug.FreeOSMemory()
 			before, measured := processUsage()
 			start := time.Now()
 			name, err := fn()

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -52,5 +53,33 @@ func TestInterleaveUsage(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"touching", "idle"}, names); diff != "" {
 		t.Errorf("measurements printed (-want +got):\n%s\n%s", diff, out.String())
+	}
+}
+
+// TestInterleaveStartsCold: every run starts with the free memory given
+// back to the system, so a run that allocates and touches a large buffer
+// takes its page faults each time, not only the first (the runtime would
+// otherwise hand it the same pages again, still mapped).
+func TestInterleaveStartsCold(t *testing.T) {
+	const size = 16 << 20
+	ss, err := interleave(4, func() (string, error) {
+		b := make([]byte, size)
+		for i := 0; i < size; i += 4096 {
+			b[i] = 1
+		}
+		runtime.KeepAlive(b)
+		return "allocating", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss[0].spent) != 4 {
+		t.Fatalf("%d usages, want 4", len(ss[0].spent))
+	}
+	for i, u := range ss[0].spent {
+		// A page of at most 2 MiB each (huge pages), usually of 4 KiB.
+		if u.faults < size/(2<<20) {
+			t.Errorf("run %d allocating %d MiB: %d page faults, want at least %d: the run found its memory mapped", i, size>>20, u.faults, size/(2<<20))
+		}
 	}
 }
