@@ -1,6 +1,6 @@
 // Command bench measures dcrc against honest floors and prints ratios.
 //
-//	go run ./examples/bench [--vehicles 1000000] [--repeats 5] [--postgres DSN] [--heap-only | --day-over-day]
+//	go run ./examples/bench [--vehicles 1000000] [--repeats 6] [--postgres DSN] [--heap-only | --day-over-day]
 //
 // It generates a deterministic network (examples/demo: about 9 repair
 // orders per vehicle), then measures, interleaved and repeated (median and
@@ -92,7 +92,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c config
 	fs.IntVar(&c.vehicles, "vehicles", 1_000_000, "vehicles in the network (about 9 repair orders each)")
-	fs.IntVar(&c.repeats, "repeats", 5, "runs of each measurement (interleaved with its floor, the rounds forwards and backwards by turns: an even number balances them)")
+	fs.IntVar(&c.repeats, "repeats", 6, "runs of each measurement (interleaved with its floor, the rounds forwards and backwards by turns: an even number balances them)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the SQLite files (default: a temporary one)")
 	fs.StringVar(&c.pgDSN, "postgres", os.Getenv("DCRC_POSTGRES_DSN"), "PostgreSQL DSN for the PostgreSQL measurements")
 	asOf := fs.String("as-of", "2026-11-22", "the day evaluated")
@@ -203,10 +203,11 @@ func interleave(repeats int, fns ...func() (string, error)) ([]*sample, error) {
 // in each place from the round's end as from its start, which cancels a
 // drift of the machine steady over a round.
 func order(round, n int) []int {
+	backwards := round >= 0 && round%2 == 1
 	is := make([]int, n)
 	for i := range is {
 		is[i] = i
-		if round >= 0 && round%2 == 1 {
+		if backwards {
 			is[i] = n - 1 - i
 		}
 	}
@@ -222,8 +223,8 @@ type row struct {
 }
 
 // minMemRepeats is the least number of repeats of the measurements in
-// memory: an even number, so that interleave runs each as often in a
-// round's second half as in its first.
+// memory: an even number, so that interleave runs each as often forwards
+// as backwards.
 const minMemRepeats = 10
 
 // heapRuns is the number of runs of each peak heap's measurement, at each
