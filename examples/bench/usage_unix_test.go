@@ -25,9 +25,7 @@ func TestInterleaveUsage(t *testing.T) {
 				return "", err
 			}
 			defer syscall.Munmap(m)
-			for i := 0; i < size; i += 4096 {
-				m[i] = 1
-			}
+			touch(m)
 			return "touching", nil
 		})
 	if err != nil {
@@ -39,9 +37,8 @@ func TestInterleaveUsage(t *testing.T) {
 		}
 	}
 	for i, u := range ss[1].spent {
-		// A page of at most 2 MiB each (huge pages), usually of 4 KiB.
-		if u.faults < size/(2<<20) {
-			t.Errorf("run %d touching %d MiB fresh: %d page faults, want at least %d", i, size>>20, u.faults, size/(2<<20))
+		if u.faults < leastFaults(size) {
+			t.Errorf("run %d touching %d MiB fresh: %d page faults, want at least %d", i, size>>20, u.faults, leastFaults(size))
 		}
 	}
 	var out bytes.Buffer
@@ -64,9 +61,7 @@ func TestInterleaveStartsCold(t *testing.T) {
 	const size = 16 << 20
 	ss, err := interleave(4, func() (string, error) {
 		b := make([]byte, size)
-		for i := 0; i < size; i += 4096 {
-			b[i] = 1
-		}
+		touch(b)
 		runtime.KeepAlive(b)
 		return "allocating", nil
 	})
@@ -77,9 +72,19 @@ func TestInterleaveStartsCold(t *testing.T) {
 		t.Fatalf("%d usages, want 4", len(ss[0].spent))
 	}
 	for i, u := range ss[0].spent {
-		// A page of at most 2 MiB each (huge pages), usually of 4 KiB.
-		if u.faults < size/(2<<20) {
-			t.Errorf("run %d allocating %d MiB: %d page faults, want at least %d: the run found its memory mapped", i, size>>20, u.faults, size/(2<<20))
+		if u.faults < leastFaults(size) {
+			t.Errorf("run %d allocating %d MiB: %d page faults, want at least %d: the run found its memory mapped", i, size>>20, u.faults, leastFaults(size))
 		}
 	}
 }
+
+// touch writes a byte of every 4 KiB page of b.
+func touch(b []byte) {
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+}
+
+// leastFaults is the fewest page faults that touching size fresh bytes
+// takes: one a page, of at most 2 MiB (huge pages), usually of 4 KiB.
+func leastFaults(size int) int64 { return int64(size / (2 << 20)) }
