@@ -25,10 +25,10 @@ func (u usage) minus(earlier usage) usage {
 // what its runs spent: the medians of their wall, user and system time and
 // of their minor page faults, with the ranges of all but the user time
 // (which follows the wall time). A run slowed by the kernel shows there.
-// On the machine of BENCHMARKS.md every repeat of the plan in memory
-// takes back, a page fault at a time, what the runtime's scavenger gave
-// the kernel since the last (round thirty-eight), and storms of faults of
-// 40-54 µs each took seconds from some runs (round thirty-seven). It
+// Every run starts with the free memory given back to the system
+// (interleave), so a measurement that allocates takes about the same
+// faults in every run; on the machine of BENCHMARKS.md storms of faults
+// of 40-54 µs each took seconds from some runs (round thirty-seven). It
 // prints nothing when the system does not report usage.
 func printUsage(out io.Writer, rows []row) {
 	var samples []*sample
