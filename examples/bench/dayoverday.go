@@ -206,7 +206,7 @@ func dayOverDay(inputs []classify.CustomerInput, e *app.Engine, c config, out io
 		}
 	}
 	var sink atomic.Int64
-	repeats := max(c.repeats, minMemRepeats)
+	repeats := c.memRepeats()
 	ss, err := interleave(repeats, scanning(inputs, &sink), evaluation(e, changed, c.asOf, 1, &sink), evaluation(e, inputs, c.asOf, 1, &sink))
 	if err != nil {
 		return err

@@ -81,3 +81,19 @@ func TestInterleaveError(t *testing.T) {
 		t.Errorf("%d calls, want 4: the rounds go on after the error", calls)
 	}
 }
+
+// TestMemRepeats: the measurements in memory run --repeats times, at least
+// minMemRepeats, in the plan's rows and the day-over-day ones alike.
+func TestMemRepeats(t *testing.T) {
+	for _, tc := range []struct{ repeats, want int }{
+		{1, minMemRepeats},
+		{minMemRepeats - 1, minMemRepeats},
+		{minMemRepeats, minMemRepeats},
+		{minMemRepeats + 1, minMemRepeats + 1},
+		{minMemRepeats + 2, minMemRepeats + 2},
+	} {
+		if got := (config{repeats: tc.repeats}).memRepeats(); got != tc.want {
+			t.Errorf("memRepeats with --repeats %d = %d, want %d", tc.repeats, got, tc.want)
+		}
+	}
+}

@@ -227,6 +227,11 @@ type row struct {
 // as backwards.
 const minMemRepeats = 10
 
+// memRepeats returns the number of repeats of the measurements in memory:
+// c.repeats, at least minMemRepeats. The runs in memory are short and
+// their spread on a shared machine wide.
+func (c config) memRepeats() int { return max(c.repeats, minMemRepeats) }
+
 // heapRuns is the number of runs of each peak heap's measurement, at each
 // size, whose medians are printed.
 const heapRuns = 3
@@ -474,9 +479,7 @@ func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c 
 		sink.Add(n)
 		return "the classification", nil
 	}
-	// The runs in memory are short and their spread on a shared machine
-	// wide, so they are repeated at least minMemRepeats times.
-	inMemory := max(c.repeats, minMemRepeats)
+	inMemory := c.memRepeats()
 	fmt.Fprintf(out, "in memory: %d repeats\n", inMemory)
 	ss, err := interleave(inMemory, scanning(inputs, &sink), evaluation(e, inputs, c.asOf, 1, &sink),
 		evaluation(e, inputs, c.asOf, 2, &sink), status, mileage, classification)
