@@ -317,8 +317,7 @@ func bench(c config, out io.Writer) error {
 	}
 	defer sWide.Close()
 	ds, inputs = nil, nil
-	runtime.GC()
-	debug.FreeOSMemory()
+	debug.FreeOSMemory() // collects the network, then gives its memory back
 
 	// 2–4. The stores.
 	if !c.heapOnly {
