@@ -53,7 +53,7 @@ func stream[T any](ctx context.Context, s *Store, op, query string, args []any,
 // The rows are read on a goroutine of their own and copied out of the
 // database's memory in batches (textBatches, ahead.Read), and scanned on
 // the caller's: the database's work and the decoding of its rows run on
-// two cores (BENCHMARKS.md, round twenty-six).
+// two cores (BENCHMARKS-HISTORY.md, round twenty-six).
 func textStream[T any](ctx context.Context, s *Store, op, query string, args []any, width int,
 	scan func(cols [][]byte) (T, error), sqlScan func(rs *sql.Rows) (T, error)) iter.Seq2[T, error] {
 	if s.dialect.TextRows == nil {
@@ -402,7 +402,7 @@ func (s *Store) Histories(ctx context.Context, f retention.HistoryFilter) iter.S
 // UNION ALL form hands them over in order already (the vehicle's row, then
 // its visits by CompareVisits); the LATERAL form is ordered by customer
 // and VIN only, because PostgreSQL's sort of each vehicle's rows took
-// about two fifths of the server's time on the query (BENCHMARKS.md,
+// about two fifths of the server's time on the query (BENCHMARKS-HISTORY.md,
 // round twenty-five), so the visits are put in order here
 // (retention.SortVisits).
 func historiesOf(rows iter.Seq2[historyRow, error]) iter.Seq2[retention.VehicleHistory, error] {
@@ -529,8 +529,8 @@ func (s *Store) StatusFactsIn(ctx context.Context, r retention.VINRange, w reten
 // vehicle instead of one per visit, and PostgreSQL can aggregate the index
 // in parallel workers. Grouping the joined rows instead, as a partition of
 // the customers does so that only its own visits are aggregated, took two
-// fifths longer on PostgreSQL at 1,000,000 vehicles (BENCHMARKS.md, round
-// twenty-eight).
+// fifths longer on PostgreSQL at 1,000,000 vehicles (BENCHMARKS-HISTORY.md,
+// round twenty-eight).
 func (s *Store) statusFacts(ctx context.Context, op string, w retention.StatusWindows,
 	cond func(args *[]any) (vehicles, visits string, bounded bool)) iter.Seq2[retention.StatusFacts, error] {
 	args := []any{dateArg(w.AsOf), dateArg(w.VisitFrom), dateArg(w.EffectiveFrom)}
@@ -560,7 +560,8 @@ GROUP BY v.vin ORDER BY v.vin`
 		// from its sixth run) need not guess how many visits the day keeps:
 		// with the day in the WHERE clause that plan hashed the visits and
 		// sorted the groups, twice as slow as the plan for the day's
-		// arguments (BENCHMARKS.md, round twenty-eight). Now it is that plan.
+		// arguments (BENCHMARKS-HISTORY.md, round twenty-eight). Now it is that
+		// plan.
 		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, a.last, COALESCE(a.in_window, 0), COALESCE(a.in_effective, 0)
 FROM vehicles v LEFT JOIN (SELECT i.vin, MAX(CASE WHEN i.opened_on <= $1 THEN i.opened_on END) AS last,
 		COUNT(CASE WHEN i.opened_on > $2 AND i.opened_on <= $1 THEN 1 END) AS in_window,
@@ -791,20 +792,20 @@ func scanContact(rs *sql.Rows, x *retention.Contact, lead ...any) error {
 // customer's attempts in a temporary B-tree of its own, which took about
 // a third of the query's time at 1,000,000 vehicles, where most customers
 // have one vehicle and its attempts come in order from the index
-// (BENCHMARKS.md, round thirty-one). PostgreSQL's planner hash-joins the
-// log instead and sorts all of it before the first row (at 1,000,000
-// vehicles, 2.2 million attempts, 3.3 s and 250 MB of temporary files on
-// the server).
-// A LATERAL form that streams, as Dialect.LateralHistories does for the
-// histories, costs the server a quarter to a third more and did not make
-// the plan faster at either size measured (BENCHMARKS.md, round sixteen).
+// (BENCHMARKS-HISTORY.md, round thirty-one). PostgreSQL's planner
+// hash-joins the log instead and sorts all of it before the first row (at
+// 1,000,000 vehicles, 2.2 million attempts, 3.3 s and 250 MB of temporary
+// files on the server). A LATERAL form that streams, as
+// Dialect.LateralHistories does for the histories, costs the server a
+// quarter to a third more and did not make the plan faster at either size
+// measured (BENCHMARKS-HISTORY.md, round sixteen).
 //
 // The customers' arm asks its two conditions about c.subject, which
 // equals u.id. SQLite tests a condition in the innermost loop that it
 // names, so it looks for a customer's vehicles only when the customer has
 // attempts about it (few do, or none), not for every customer before it
 // looks for attempts. Asked about u.id, the arm took three times as long
-// (BENCHMARKS.md, round thirty).
+// (BENCHMARKS-HISTORY.md, round thirty).
 const customerContactsQuery = `SELECT v.customer, c.seq, c.task, c.at, c.channel, c.outcome, c.loss_reason,
 	c.preferred_channel, c.preferred_time
 FROM vehicles v CROSS JOIN contacts c WHERE c.subject = v.vin%[1]s

@@ -28,8 +28,9 @@ func (u usage) minus(earlier usage) usage {
 // Every run starts with the free memory given back to the system
 // (interleave), so a measurement that allocates takes about the same
 // faults in every run; on the machine of BENCHMARKS.md storms of faults
-// of 40-54 µs each took seconds from some runs (round thirty-seven). It
-// prints nothing when the system does not report usage.
+// of 40-54 µs each took seconds from some runs (BENCHMARKS-HISTORY.md,
+// round thirty-seven). It prints nothing when the system does not report
+// usage.
 func printUsage(out io.Writer, rows []row) {
 	var samples []*sample
 	for _, r := range rows {

@@ -19,8 +19,8 @@
 // environment, dcrc keeps it from running before the heap reaches 64 MiB
 // (heapfloor.Default): a streamed plan takes about a fifth less time on
 // PostgreSQL and a few percent less on SQLite, in about 60 MB more memory
-// (BENCHMARKS.md, round twenty-seven). A memory limit (GOMEMLIMIT) still
-// holds.
+// (BENCHMARKS-HISTORY.md, round twenty-seven). A memory limit (GOMEMLIMIT)
+// still holds.
 package main
 
 import (

@@ -236,8 +236,8 @@ func Open(ctx context.Context, dsn string, opts *sqlstore.Options) (*sqlstore.St
 // connection may take the plan made for any arguments, which can be far
 // worse than the plan for its own: for a first form of the grouped status
 // facts it hashed and sorted the visits, twice as slow at 1,000,000
-// vehicles (BENCHMARKS.md, round twenty-eight). Planning a stream's query
-// takes a few milliseconds.
+// vehicles (BENCHMARKS-HISTORY.md, round twenty-eight). Planning a stream's
+// query takes a few milliseconds.
 //
 // In pgx's default mode the query's description is cached
 // (QueryExecModeCacheDescribe, one round trip), or asked for on every run

@@ -140,12 +140,12 @@ func TestUnwritableTaskIsNamed(t *testing.T) {
 //     visits_by_vehicle. Without the vehicles' rowid among the sort keys
 //     (Dialect.RowID) SQLite sorts each vehicle's visits again in a
 //     temporary B-tree, which made the bare read of the stream a third
-//     slower (BENCHMARKS.md, round twenty-five).
+//     slower (BENCHMARKS-HISTORY.md, round twenty-five).
 //   - The contact attempts walk each arm's customers and read their
 //     attempts from contacts_by_subject. Ordered by time as well, SQLite
 //     sorted each customer's attempts in a temporary B-tree, which took
 //     about a third of the query's time; CustomerContacts puts them in
-//     order instead (BENCHMARKS.md, round thirty-one).
+//     order instead (BENCHMARKS-HISTORY.md, round thirty-one).
 func TestStreamQueriesSortNothing(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)

@@ -25,7 +25,7 @@ import (
 
 // Default is the floor the dcrc command sets: 64 MiB, some ten times the
 // streamed plan's live heap, at which its collections are a few per
-// 100,000 vehicles (BENCHMARKS.md, round twenty-seven).
+// 100,000 vehicles (BENCHMARKS-HISTORY.md, round twenty-seven).
 const Default = 64 << 20
 
 // Set raises the collector's heap goal to at least floor bytes, until the
