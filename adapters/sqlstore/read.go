@@ -560,8 +560,8 @@ GROUP BY v.vin ORDER BY v.vin`
 		// from its sixth run) need not guess how many visits the day keeps:
 		// with the day in the WHERE clause that plan hashed the visits and
 		// sorted the groups, twice as slow as the plan for the day's
-		// arguments (BENCHMARKS-HISTORY.md, round twenty-eight). Now it is that
-		// plan.
+		// arguments (BENCHMARKS-HISTORY.md, round twenty-eight). Now it is
+		// that plan.
 		q = `SELECT v.vin, v.customer, v.delivered_on, v.scrapped, a.last, COALESCE(a.in_window, 0), COALESCE(a.in_effective, 0)
 FROM vehicles v LEFT JOIN (SELECT i.vin, MAX(CASE WHEN i.opened_on <= $1 THEN i.opened_on END) AS last,
 		COUNT(CASE WHEN i.opened_on > $2 AND i.opened_on <= $1 THEN 1 END) AS in_window,

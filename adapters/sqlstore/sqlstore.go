@@ -82,8 +82,8 @@ type Dialect struct {
 	// of the vehicles' index tie. SQLite counts a primary key that may be
 	// NULL (a TEXT PRIMARY KEY, unless declared NOT NULL) as not unique,
 	// and without the rowid it sorts each vehicle's visits again, though
-	// visits_by_vehicle hands them over in order (BENCHMARKS-HISTORY.md, round
-	// twenty-five).
+	// visits_by_vehicle hands them over in order (BENCHMARKS-HISTORY.md,
+	// round twenty-five).
 	RowID string
 	// TextRows, when not nil, reads the rows of a query on conn natively,
 	// bypassing database/sql: it calls row with each row's columns as the

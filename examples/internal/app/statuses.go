@@ -20,7 +20,8 @@ import (
 // by vehicle, so that the workers divide the database's aggregation
 // between them. Otherwise it is a partition of the customers
 // (retention.HistoryFilter), whose aggregate on PostgreSQL reads every
-// visit, on every worker (BENCHMARKS-HISTORY.md, rounds nineteen and twenty).
+// visit, on every worker (BENCHMARKS-HISTORY.md, rounds nineteen and
+// twenty).
 //
 // each receives every vehicle's facts, status and rule, by VIN within its
 // share p (0 ≤ p < max(workers, 1)): the range VINRangesAt(splits)[p], or
