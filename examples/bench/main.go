@@ -29,6 +29,12 @@
 // the dealers), in use and live, with the collector's goal and the number
 // of collections beside them (storetest.HeapPeaks says how they relate),
 // medians of 3 runs, and the allocations per vehicle of the evaluation.
+//
+// It prints the host first (the system, the processor's model, the
+// logical CPUs, the Go release) and each database's version with its
+// import: a run's absolute times compare only with runs on the same kind of
+// processor, which a virtual machine does not always keep.
+//
 // --heap-only measures the peak heaps alone, without the timings (1–4): at
 // the default size, where the time goes to the timings, it is the quick
 // way to see the heap at 100,000 and 1,000,000 vehicles.
@@ -240,6 +246,7 @@ func bench(c config, out io.Writer) error {
 	ctx := context.Background()
 	fmt.Fprintf(out, "dcrc bench: %d vehicles, %d repeats, as of %s, GOMAXPROCS %d, heap floor %d MiB for the timings\n",
 		c.vehicles, c.repeats, c.asOf, runtime.GOMAXPROCS(0), c.heapFloor>>20)
+	fmt.Fprintf(out, "host: %s\n", host())
 	// The timings run as dcrc runs, with a floor under the collector's
 	// goal; the peak heaps, below, without it, as what the evaluation
 	// holds, not what the floor lets wait for a collection.
@@ -276,12 +283,16 @@ func bench(c config, out io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	sqliteVersion, err := databaseVersion(ctx, s.DB(), "SELECT sqlite_version()")
+	if err != nil {
+		return err
+	}
 	n := len(ds.Customers) + len(ds.Vehicles) + len(ds.Visits)
 	t0 = time.Now()
 	if err := s.Import(ctx, ds); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "SQLite import: %d rows in %s (%.0f rows/s)\n", n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
+	fmt.Fprintf(out, "SQLite %s import: %d rows in %s (%.0f rows/s)\n", sqliteVersion, n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
 	var pg *sqlstore.Store
 	if c.pgDSN != "" && !c.heapOnly {
 		var cleanup func()
@@ -289,11 +300,15 @@ func bench(c config, out io.Writer) error {
 			return err
 		}
 		defer cleanup()
+		pgVersion, err := databaseVersion(ctx, pg.DB(), "SHOW server_version")
+		if err != nil {
+			return err
+		}
 		t0 = time.Now()
 		if err := pg.Import(ctx, ds); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "PostgreSQL import: %d rows in %s (%.0f rows/s)\n", n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
+		fmt.Fprintf(out, "PostgreSQL %s import: %d rows in %s (%.0f rows/s)\n", pgVersion, n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
 		// What a DBA runs after a bulk load (autovacuum would, later, in
 		// the middle of the measurements): statistics for the planner and
 		// the visibility map that lets index-only scans skip the table.

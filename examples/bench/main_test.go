@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,6 +35,11 @@ func TestBench(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
+	for _, want := range []string{`(?m)^host: .+ logical CPUs, `, `(?m)^SQLite 3\.[0-9]+\.[0-9]+ import: `} {
+		if !regexp.MustCompile(want).MatchString(got) {
+			t.Errorf("output lacks a line matching %s:\n%s", want, got)
+		}
+	}
 	if _, ok := processUsage(); ok {
 		// The floors have no row of their own in the ratios' table.
 		for _, want := range []string{"what each measurement's runs spent", "\nread every visit once ", "\nSQLite: bare SELECT of the rows "} {
@@ -42,8 +48,13 @@ func TestBench(t *testing.T) {
 			}
 		}
 	}
-	if os.Getenv("DCRC_POSTGRES_DSN") != "" && !strings.Contains(got, "3. PostgreSQL") {
-		t.Errorf("no PostgreSQL rows with DCRC_POSTGRES_DSN set:\n%s", got)
+	if os.Getenv("DCRC_POSTGRES_DSN") != "" {
+		if !strings.Contains(got, "3. PostgreSQL") {
+			t.Errorf("no PostgreSQL rows with DCRC_POSTGRES_DSN set:\n%s", got)
+		}
+		if re := regexp.MustCompile(`(?m)^PostgreSQL [0-9]+\.[0-9]+.* import: `); !re.MatchString(got) {
+			t.Errorf("output lacks a line matching %s:\n%s", re, got)
+		}
 	}
 	if strings.Contains(got, "disagrees") || strings.Count(got, " 0 disagreements") < 1 {
 		t.Errorf("dcrc and SQL disagree:\n%s", got)
