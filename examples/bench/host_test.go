@@ -10,8 +10,8 @@ import (
 )
 
 // TestProcessorModel reads the first processor's model out of the
-// /proc/cpuinfo of each kind of machine the bench has run on, and of one
-// that names no model.
+// /proc/cpuinfo texts of an Intel machine (of which the second processor
+// must not count), an AMD one, and an arm64 one, which names no model.
 func TestProcessorModel(t *testing.T) {
 	const intel = `processor	: 0
 vendor_id	: GenuineIntel

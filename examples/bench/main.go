@@ -30,10 +30,10 @@
 // of collections beside them (storetest.HeapPeaks says how they relate),
 // medians of 3 runs, and the allocations per vehicle of the evaluation.
 //
-// It prints the host first (the system, the processor's model, the
-// logical CPUs, the Go release) and each database's version with its
-// import: a run's absolute times compare only with runs on the same kind of
-// processor, which a virtual machine does not always keep.
+// Under its first line it prints the host (the system, the processor's
+// model, the logical CPUs, the Go release), and each database's version
+// with its import: a run's absolute times compare only with runs on the
+// same kind of processor, which a virtual machine does not always keep.
 //
 // --heap-only measures the peak heaps alone, without the timings (1–4): at
 // the default size, where the time goes to the timings, it is the quick
