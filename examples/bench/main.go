@@ -283,16 +283,9 @@ func bench(c config, out io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	sqliteVersion, err := databaseVersion(ctx, s.DB(), "SELECT sqlite_version()")
-	if err != nil {
+	if err := importTimed(ctx, out, s, ds, "SQLite", "SELECT sqlite_version()"); err != nil {
 		return err
 	}
-	n := len(ds.Customers) + len(ds.Vehicles) + len(ds.Visits)
-	t0 = time.Now()
-	if err := s.Import(ctx, ds); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "SQLite %s import: %d rows in %s (%.0f rows/s)\n", sqliteVersion, n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
 	var pg *sqlstore.Store
 	if c.pgDSN != "" && !c.heapOnly {
 		var cleanup func()
@@ -300,15 +293,9 @@ func bench(c config, out io.Writer) error {
 			return err
 		}
 		defer cleanup()
-		pgVersion, err := databaseVersion(ctx, pg.DB(), "SHOW server_version")
-		if err != nil {
+		if err := importTimed(ctx, out, pg, ds, "PostgreSQL", "SHOW server_version"); err != nil {
 			return err
 		}
-		t0 = time.Now()
-		if err := pg.Import(ctx, ds); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "PostgreSQL %s import: %d rows in %s (%.0f rows/s)\n", pgVersion, n, round(time.Since(t0)), float64(n)/time.Since(t0).Seconds())
 		// What a DBA runs after a bulk load (autovacuum would, later, in
 		// the middle of the measurements): statistics for the planner and
 		// the visibility map that lets index-only scans skip the table.
@@ -522,6 +509,23 @@ func memoryRows(e *app.Engine, inputs []classify.CustomerInput, vehicles int, c 
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// importTimed imports ds into st and prints how long it took, naming the
+// database and its version, which versionQuery gives (databaseVersion).
+func importTimed(ctx context.Context, out io.Writer, st *sqlstore.Store, ds *retention.Dataset, database, versionQuery string) error {
+	version, err := databaseVersion(ctx, st.DB(), versionQuery)
+	if err != nil {
+		return err
+	}
+	n := len(ds.Customers) + len(ds.Vehicles) + len(ds.Visits)
+	t0 := time.Now()
+	if err := st.Import(ctx, ds); err != nil {
+		return err
+	}
+	d := time.Since(t0)
+	fmt.Fprintf(out, "%s %s import: %d rows in %s (%.0f rows/s)\n", database, version, n, round(d), float64(n)/d.Seconds())
+	return nil
+}
 
 // sqliteOf returns an SQLite store at path holding the network that opts
 // generate.
